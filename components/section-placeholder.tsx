@@ -1,0 +1,61 @@
+import { Boxes, Database, Flag, Gauge, Sparkles, type LucideIcon } from "lucide-react";
+import { PageHeader } from "@/components/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+
+type Section = { title: string; description: string; icon: LucideIcon; emptyTitle: string; emptyBody: string };
+
+// Sections whose features are still being built: each shows its purpose and an honest empty state.
+const SECTIONS = {
+  catalog: {
+    title: "Catalog",
+    description: "Every service, API and resource your organisation runs, with owners and dependencies.",
+    icon: Boxes,
+    emptyTitle: "The catalog is empty",
+    emptyBody: "Services will appear here once the catalog can import catalog-info.yaml files.",
+  },
+  create: {
+    title: "Create",
+    description: "Start a new service from a golden-path template.",
+    icon: Sparkles,
+    emptyTitle: "No templates yet",
+    emptyBody: "Golden-path templates will be listed here.",
+  },
+  "self-service": {
+    title: "Self-service",
+    description: "Request infrastructure without filing a ticket.",
+    icon: Database,
+    emptyTitle: "Nothing to request yet",
+    emptyBody: "Database requests that open a reviewed Terraform pull request will live here.",
+  },
+  dora: {
+    title: "DORA",
+    description: "Deployment frequency, lead time for changes, change failure rate and time to restore.",
+    icon: Gauge,
+    emptyTitle: "No delivery data yet",
+    emptyBody: "DORA metrics appear once deployments and incidents are ingested.",
+  },
+  flags: {
+    title: "Flags",
+    description: "Feature flags of the services you own.",
+    icon: Flag,
+    emptyTitle: "No flags yet",
+    emptyBody: "Feature flags from Unleash will be listed here.",
+  },
+} satisfies Record<string, Section>;
+
+export type SectionId = keyof typeof SECTIONS;
+
+export const sectionTitle = (id: SectionId) => SECTIONS[id].title;
+
+/** The page body of a section that has no content yet. */
+export function SectionPlaceholder({ section }: { section: SectionId }) {
+  const s: Section = SECTIONS[section];
+  return (
+    <>
+      <PageHeader title={s.title} description={s.description} />
+      <EmptyState icon={s.icon} title={s.emptyTitle}>
+        {s.emptyBody}
+      </EmptyState>
+    </>
+  );
+}

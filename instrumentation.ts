@@ -1,0 +1,10 @@
+// Runs once when a Next server process starts.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { getEnv } = await import("@/lib/env");
+  const env = getEnv(); // a bad setting stops start-up here with a message naming it
+  if (env.PAVE_WORKER === "inline") {
+    const { startWorker } = await import("@/lib/jobs");
+    await startWorker();
+  }
+}

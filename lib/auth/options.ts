@@ -1,0 +1,145 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import GitHubProvider from "next-auth/providers/github";
+import { db } from "@/lib/db";
+import { getEnv, isBuiltinIdpEnabled, type Env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { recordAudit } from "@/lib/audit";
+import { createAuthAdapter, type PaveAdapterUser } from "@/lib/auth/adapter";
+import { readGroupsClaim, resolveRole } from "@/lib/auth/roles";
+
+export const BUILTIN_PROVIDER_ID = "pave-idp";
+export const OIDC_PROVIDER_ID = "oidc";
+
+type OidcProfile = Record<string, unknown> & { sub: string; email?: string; name?: string; preferred_username?: string; picture?: string };
+
+function oidcProvider(options: {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  groupsClaim: string;
+  extraParams?: Record<string, string>;
+}): OAuthConfig<OidcProfile> {
+  return {
+    id: options.id,
+    name: options.name,
+    type: "oauth",
+    wellKnown: `${options.issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    idToken: true,
+    checks: ["pkce", "state"],
+    authorization: { params: { scope: options.scope, ...options.extraParams } },
+    profile: (profile) => ({
+      id: profile.sub,
+      name: profile.name ?? profile.preferred_username ?? profile.email ?? null,
+      email: profile.email ?? null,
+      image: profile.picture ?? null,
+      // Carried to events.signIn, which only sees this normalised profile.
+      groups: readGroupsClaim(profile, options.groupsClaim),
+    }),
+  };
+}
+
+/** The sign-in providers this configuration enables, in the order the sign-in page shows them. */
+export function configuredProviders(env: Env) {
+  const providers: NextAuthOptions["providers"] = [];
+  if (env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET) {
+    providers.push(
+      oidcProvider({
+        id: OIDC_PROVIDER_ID,
+        name: env.OIDC_NAME,
+        issuer: env.OIDC_ISSUER,
+        clientId: env.OIDC_CLIENT_ID,
+        clientSecret: env.OIDC_CLIENT_SECRET,
+        scope: env.OIDC_SCOPE,
+        groupsClaim: env.OIDC_GROUPS_CLAIM,
+      }),
+    );
+  }
+  if (env.GITHUB_ID && env.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
+  }
+  if (isBuiltinIdpEnabled(env)) {
+    providers.push(
+      oidcProvider({
+        id: BUILTIN_PROVIDER_ID,
+        name: "Pave demo SSO",
+        issuer: env.PAVE_IDP_ISSUER,
+        clientId: env.PAVE_IDP_CLIENT_ID,
+        clientSecret: env.PAVE_IDP_CLIENT_SECRET,
+        scope: "openid email profile groups",
+        groupsClaim: "groups",
+        // Always show the demo user picker, so signing out lets you switch user.
+        extraParams: { prompt: "login" },
+      }),
+    );
+  }
+  return providers;
+}
+
+let options: NextAuthOptions | undefined;
+
+/** next-auth configuration, built once from the validated environment. */
+export function getAuthOptions(): NextAuthOptions {
+  if (options) return options;
+  const env = getEnv();
+  options = {
+    adapter: createAuthAdapter(db),
+    secret: env.NEXTAUTH_SECRET,
+    providers: configuredProviders(env),
+    session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    callbacks: {
+      session({ session, user }) {
+        const u = user as PaveAdapterUser;
+        session.user = { id: u.id, name: u.name ?? null, email: u.email || null, image: u.image ?? null, role: u.role, groups: u.groups };
+        return session;
+      },
+    },
+    events: {
+      // Role and groups are recomputed at every sign-in, so a change in config or in
+      // the identity provider takes effect the next time the person signs in.
+      async signIn({ user, account, profile }) {
+        // GitHub has no groups claim: its people get roles by email only.
+        const groups = readGroupsClaim(profile as Record<string, unknown> | undefined, "groups");
+        const role = resolveRole(
+          { email: user.email, groups },
+          {
+            adminEmails: env.PAVE_ADMIN_EMAILS,
+            adminGroups: env.PAVE_ADMIN_GROUPS,
+            platformEmails: env.PAVE_PLATFORM_EMAILS,
+            platformGroups: env.PAVE_PLATFORM_GROUPS,
+          },
+        );
+        await db.$transaction(async (tx) => {
+          const before = await tx.user.findUnique({ where: { id: user.id }, select: { role: true } });
+          await tx.user.update({ where: { id: user.id }, data: { groups, role, lastSignInAt: new Date() } });
+          await recordAudit(tx, {
+            actor: { id: user.id, email: user.email },
+            action: "auth.sign_in",
+            target: { type: "user", id: user.id },
+            data: { provider: account?.provider ?? null, role, ...(before && before.role !== role ? { previousRole: before.role } : {}) },
+          });
+        });
+        log.info({ userId: user.id, provider: account?.provider, role }, "user signed in");
+      },
+      async signOut({ session }) {
+        const userId = (session as { userId?: string } | undefined)?.userId;
+        if (userId) {
+          await recordAudit(db, { actor: { id: userId }, action: "auth.sign_out", target: { type: "user", id: userId } });
+        }
+      },
+    },
+    logger: {
+      error: (code, metadata) => log.error({ code, err: metadata instanceof Error ? { message: metadata.message } : undefined }, "next-auth error"),
+      warn: (code) => log.warn({ code }, "next-auth warning"),
+      debug: () => {},
+    },
+  };
+  return options;
+}

@@ -1,0 +1,35 @@
+import "server-only";
+import { cache } from "react";
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { getAuthOptions } from "@/lib/auth/options";
+import { hasRole, type Role } from "@/lib/auth/roles";
+
+export type CurrentUser = {
+  id: string;
+  name: string | null;
+  email: string | null;
+  image: string | null;
+  role: Role;
+  groups: string[];
+};
+
+/** The signed-in user of this request, or null. A forged or expired cookie gives null. */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(getAuthOptions());
+  return session?.user ?? null;
+});
+
+/** The signed-in user; anyone else is sent to the sign-in page. */
+export async function requireUser(): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+/** The signed-in user if their role includes `role`; otherwise a 403 page. */
+export async function requireRole(role: Role): Promise<CurrentUser> {
+  const user = await requireUser();
+  if (!hasRole(user.role, role)) forbidden();
+  return user;
+}

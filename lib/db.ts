@@ -1,0 +1,33 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
+
+export type Db = PrismaClient;
+/** A client or an interactive transaction: what a query helper can run on. */
+export type DbClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+/** Creates a Prisma client over node-postgres for a connection string. */
+export function createPrismaClient(connectionString: string): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+}
+
+// One client per process; dev hot reload would otherwise open a new pool per edit.
+const globalForPrisma = globalThis as unknown as { paveDb?: PrismaClient };
+
+function client(): PrismaClient {
+  globalForPrisma.paveDb ??= createPrismaClient(getEnv().DATABASE_URL);
+  return globalForPrisma.paveDb;
+}
+
+/**
+ * The process-wide database client, connected on first use so that importing a
+ * module (e.g. during `next build`) never needs a database.
+ */
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const target = client();
+    const value = Reflect.get(target, property, target);
+    return typeof value === "function" ? value.bind(target) : value;
+  },
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, isBuiltinIdpEnabled, parseEnv } from "@/lib/env";
+
+const base = {
+  NODE_ENV: "development",
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/pave",
+  NEXTAUTH_SECRET: "a".repeat(32),
+};
+
+function problems(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseEnv", () => {
+  it("accepts a minimal development config and fills defaults", () => {
+    const env = parseEnv(base);
+    expect(env.NEXTAUTH_URL).toBe("http://localhost:3000");
+    expect(env.PAVE_WORKER).toBe("inline");
+    expect(env.PAVE_ADMIN_GROUPS).toEqual([]);
+  });
+
+  it("names each missing or malformed variable", () => {
+    const found = problems({ NODE_ENV: "development", DATABASE_URL: "mysql://x", NEXTAUTH_SECRET: "short", PAVE_WORKER: "sometimes" });
+    expect(found.some((p) => p.startsWith("DATABASE_URL: expected a postgresql://"))).toBe(true);
+    expect(found.some((p) => p.startsWith("NEXTAUTH_SECRET: must be at least 32"))).toBe(true);
+    expect(found.some((p) => p.startsWith("PAVE_WORKER:"))).toBe(true);
+    expect(problems({ NEXTAUTH_SECRET: base.NEXTAUTH_SECRET }).some((p) => p.startsWith("DATABASE_URL: is required"))).toBe(true);
+  });
+
+  it("never repeats a secret's value in its message", () => {
+    const secret = "hunter2-is-not-long-enough";
+    const message = problems({ ...base, NEXTAUTH_SECRET: secret }).join("\n");
+    expect(message).toContain("NEXTAUTH_SECRET");
+    expect(message).not.toContain(secret);
+  });
+
+  it("requires the client id and secret with an OIDC issuer, and both GitHub settings together", () => {
+    const found = problems({ ...base, OIDC_ISSUER: "https://example.okta.com", GITHUB_ID: "abc" });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        "OIDC_CLIENT_ID: is required when OIDC_ISSUER is set",
+        "OIDC_CLIENT_SECRET: is required when OIDC_ISSUER is set",
+        "GITHUB_SECRET: is required when GITHUB_ID is set",
+      ]),
+    );
+    expect(problems({ ...base, OIDC_ISSUER: "not a url" })[0]).toMatch(/^OIDC_ISSUER: expected the OIDC issuer URL/);
+  });
+
+  it("refuses a production start with no sign-in provider", () => {
+    expect(problems({ ...base, NODE_ENV: "production" })[0]).toMatch(/^OIDC_ISSUER: no sign-in provider is configured/);
+  });
+});
+
+describe("isBuiltinIdpEnabled", () => {
+  it("is on in development when no real provider is configured", () => {
+    expect(isBuiltinIdpEnabled(parseEnv(base))).toBe(true);
+  });
+
+  it("turns off when a real provider is configured", () => {
+    const env = parseEnv({ ...base, OIDC_ISSUER: "https://idp.example.com", OIDC_CLIENT_ID: "id", OIDC_CLIENT_SECRET: "secret" });
+    expect(isBuiltinIdpEnabled(env)).toBe(false);
+  });
+
+  it("stays off in production unless explicitly enabled", () => {
+    const real = { ...base, NODE_ENV: "production", GITHUB_ID: "id", GITHUB_SECRET: "secret" };
+    expect(isBuiltinIdpEnabled(parseEnv(real))).toBe(false);
+    expect(isBuiltinIdpEnabled(parseEnv({ ...base, NODE_ENV: "production", PAVE_BUILTIN_IDP: "true" }))).toBe(true);
+    expect(problems({ ...base, PAVE_BUILTIN_IDP: "yes" })[0]).toMatch(/^PAVE_BUILTIN_IDP: expected "true" or "false"/);
+  });
+});

@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+/**
+ * Pave's whole configuration, read from the environment and validated once.
+ * The launcher (scripts/pave.ts) and the Next server both call getEnv(), so a
+ * bad setting stops start-up with a message naming the variable.
+ */
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""], { message: 'expected "true" or "false"' })
+  .optional()
+  .transform((value) => (value === undefined || value === "" ? undefined : value === "true" || value === "1"));
+
+const url = (what: string) => z.url({ message: `expected ${what}` });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string({ message: "is required: a postgresql:// connection string (the launcher sets it for the embedded database)" })
+      .regex(/^postgres(ql)?:\/\/.+/, { message: "expected a postgresql:// connection string" }),
+    NEXTAUTH_URL: url("the portal's public URL, e.g. http://localhost:3000").default("http://localhost:3000"),
+    NEXTAUTH_SECRET: z
+      .string({ message: "is required: a random string of at least 32 characters (openssl rand -base64 32)" })
+      .min(32, { message: "must be at least 32 characters (openssl rand -base64 32)" }),
+
+    PAVE_BUILTIN_IDP: flag,
+    PAVE_IDP_ISSUER: url("the built-in identity provider's URL").default("http://localhost:3001"),
+    PAVE_IDP_CLIENT_ID: z.string().min(1).default("pave-dev"),
+    PAVE_IDP_CLIENT_SECRET: z.string().min(8, { message: "must be at least 8 characters" }).default("pave-dev-secret"),
+
+    OIDC_ISSUER: url("the OIDC issuer URL, e.g. https://example.okta.com").optional(),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_NAME: z.string().min(1).default("Company SSO"),
+    OIDC_SCOPE: z.string().min(1).default("openid email profile"),
+    OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+
+    GITHUB_ID: optionalString,
+    GITHUB_SECRET: optionalString,
+
+    PAVE_ADMIN_EMAILS: list,
+    PAVE_ADMIN_GROUPS: list,
+    PAVE_PLATFORM_EMAILS: list,
+    PAVE_PLATFORM_GROUPS: list,
+
+    PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    const need = (condition: boolean, path: string, message: string) => {
+      if (condition) ctx.addIssue({ code: "custom", path: [path], message });
+    };
+    need(!!env.OIDC_ISSUER && !env.OIDC_CLIENT_ID, "OIDC_CLIENT_ID", "is required when OIDC_ISSUER is set");
+    need(!!env.OIDC_ISSUER && !env.OIDC_CLIENT_SECRET, "OIDC_CLIENT_SECRET", "is required when OIDC_ISSUER is set");
+    need(!!env.GITHUB_ID && !env.GITHUB_SECRET, "GITHUB_SECRET", "is required when GITHUB_ID is set");
+    need(!env.GITHUB_ID && !!env.GITHUB_SECRET, "GITHUB_ID", "is required when GITHUB_SECRET is set");
+    need(
+      env.NODE_ENV === "production" && env.PAVE_BUILTIN_IDP === undefined && !env.OIDC_ISSUER && !env.GITHUB_ID,
+      "OIDC_ISSUER",
+      "no sign-in provider is configured: set OIDC_ISSUER (or GITHUB_ID), or PAVE_BUILTIN_IDP=true for a demo",
+    );
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every setting.`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment object; throws ConfigError naming each bad variable (never its value). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+  );
+}
+
+/**
+ * Whether the built-in OIDC provider serves sign-in. In development it is on unless a
+ * real provider is configured; outside development only PAVE_BUILTIN_IDP=true turns it on.
+ */
+export function isBuiltinIdpEnabled(env: Env): boolean {
+  if (env.PAVE_BUILTIN_IDP !== undefined) return env.PAVE_BUILTIN_IDP;
+  return env.NODE_ENV !== "production" && !env.OIDC_ISSUER && !env.GITHUB_ID;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+
+/**
+ * Background jobs on pg-boss, in the same Postgres as the app. A job is a name, a
+ * handler and optionally a cron schedule; later features register theirs here.
+ * The worker runs inside the web process (PAVE_WORKER=inline, the zero-config
+ * default) or as `npm run worker`; any number of either can share one database.
+ */
+type JobDefinition = {
+  /** A cron expression (UTC) when the job also runs on a schedule. */
+  cron?: string;
+  handler: (data: Record<string, unknown>) => Promise<unknown>;
+};
+
+export const jobs = {
+  "maintenance.purge-expired-sessions": {
+    cron: "17 * * * *",
+    async handler() {
+      const { count } = await db.session.deleteMany({ where: { expires: { lt: new Date() } } });
+      return { deleted: count };
+    },
+  },
+} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof jobs;
+
+const globalForBoss = globalThis as unknown as { paveBoss?: Promise<PgBoss> };
+
+function connect(options: { worker: boolean }): Promise<PgBoss> {
+  globalForBoss.paveBoss ??= (async () => {
+    const boss = new PgBoss({
+      connectionString: getEnv().DATABASE_URL,
+      schema: "pgboss",
+      // Only workers run pg-boss's maintenance and cron clock; a web process just sends.
+      supervise: options.worker,
+      schedule: options.worker,
+    });
+    boss.on("error", (err) => log.error({ err: { message: err.message } }, "pg-boss error"));
+    await boss.start();
+    for (const name of Object.keys(jobs)) await boss.createQueue(name);
+    return boss;
+  })();
+  return globalForBoss.paveBoss;
+}
+
+/** Queues a job; returns its id. */
+export async function enqueue(name: JobName, data: Record<string, unknown> = {}): Promise<string | null> {
+  const boss = await connect({ worker: false });
+  return boss.send(name, data);
+}
+
+/** Starts handling every registered job in this process and installs their schedules. */
+export async function startWorker(): Promise<PgBoss> {
+  const boss = await connect({ worker: true });
+  for (const [name, job] of Object.entries(jobs) as [JobName, JobDefinition][]) {
+    if (job.cron) await boss.schedule(name, job.cron, {}, { tz: "UTC" });
+    await boss.work<Record<string, unknown>>(name, async (batch) => {
+      for (const item of batch) {
+        const started = Date.now();
+        try {
+          const result = await job.handler(item.data ?? {});
+          log.info({ job: name, jobId: item.id, ms: Date.now() - started, result }, "job done");
+        } catch (err) {
+          log.error({ job: name, jobId: item.id, err }, "job failed");
+          throw err; // pg-boss records the failure and retries per the queue's policy
+        }
+      }
+    });
+  }
+  log.info({ jobs: Object.keys(jobs) }, "job worker started");
+  return boss;
+}
+
+/** Stops pg-boss in this process, letting running jobs finish. */
+export async function stopJobs(): Promise<void> {
+  const boss = await globalForBoss.paveBoss;
+  globalForBoss.paveBoss = undefined;
+  await boss?.stop({ graceful: true, wait: true });
+}

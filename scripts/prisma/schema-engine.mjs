@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Stand-in for Prisma's native `schema-engine` binary, for machines that cannot download it.
+//
+// The Prisma CLI runs whatever PRISMA_SCHEMA_ENGINE_BINARY points at, in one of two ways:
+//   <bin> --datamodels <path>… --datasource '{"url":…,"shadowDatabaseUrl"?:…}'
+//       JSON-RPC 2.0, one message per line on stdin/stdout; JSON log lines on stderr.
+//   <bin> --datasource '{"url":…}' cli can-connect-to-database|create-database
+//       no RPC: the answer is the exit code, plus an ERROR log line on stderr on failure.
+//   <bin> --version
+// We answer RPC calls by forwarding them to Prisma's own schema engine compiled to WebAssembly
+// (@prisma/schema-engine-wasm), which talks to Postgres through @prisma/adapter-pg. So the SQL
+// it generates and the `_prisma_migrations` rows it writes come from Prisma's engine code, not ours.
+// See docs/decisions/001-prisma-wasm-schema-engine.md.
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+
+// ---- arguments --------------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const datamodelPaths = [];
+let datasource = {};
+let cliCommand = null;
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--datamodels') datamodelPaths.push(argv[++i]);
+  else if (argv[i] === '--datasource') datasource = JSON.parse(argv[++i]);
+  else if (argv[i] === 'cli') cliCommand = argv[++i];
+  else if (argv[i] === '--version') cliCommand = '--version';
+  // --enabled-preview-features / --extension-types: the WASM engine reads preview features from
+  // the schema itself, and Pave uses neither.
+  else if (argv[i].startsWith('--')) i++;
+}
+
+// Log lines look like the native engine's tracing output, because the CLI parses them:
+// it keeps `fields.message`, and treats level ERROR as the failure reason.
+function log(level, message, extra = {}) {
+  process.stderr.write(JSON.stringify({ level, fields: { message, ...extra }, target: 'schema_engine::logger' }) + '\n');
+}
+
+// ---- Postgres access --------------------------------------------------------------------------
+// adapter-pg refuses columns of pg_catalog's `"char"` type (OID 18), which the engine reads when
+// it describes a database. Relabelling them as `text` (OID 25) as the row description arrives is
+// enough: pg already returns both as JS strings.
+class CharAsTextClient extends pg.Client {
+  _handleRowDescription(msg) {
+    for (const field of msg.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+    return super._handleRowDescription(msg);
+  }
+}
+
+const withDatabase = (url, db) => {
+  const u = new URL(url);
+  u.pathname = '/' + encodeURIComponent(db);
+  return u.href;
+};
+const databaseName = (url) => decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+const quoteIdent = (name) => '"' + name.replaceAll('"', '""') + '"';
+
+// Runs one statement on the server's `postgres` maintenance database (CREATE/DROP DATABASE
+// cannot run inside the database they name, nor inside a transaction).
+async function onServer(url, sql) {
+  const client = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  await client.connect();
+  try { await client.query(sql); } finally { await client.end(); }
+}
+
+// The adapter factory handed to the WASM engine. Its connectToShadowDb() supplies the shadow
+// database that diffs against a migrations folder replay the migrations into.
+// We do not use PrismaPg's own connectToShadowDb(): it creates a fresh database and then connects
+// with `{...config, database}`, but pg lets the `connectionString` win over `database`, so with a
+// URL config the "shadow" pool is connected to the MAIN database.
+class PaveShadowAwarePg extends PrismaPg {
+  constructor(url, shadowUrl) {
+    super({ connectionString: url, Client: CharAsTextClient });
+    this.url = url;
+    this.shadowUrl = shadowUrl;
+  }
+
+  async connectToShadowDb() {
+    if (this.shadowUrl) {
+      // Like the native engine: a configured shadow database is wiped before use, and must not
+      // be the main database.
+      if (databaseName(this.shadowUrl) === databaseName(this.url) && new URL(this.shadowUrl).host === new URL(this.url).host) {
+        throw new Error('The shadow database you configured appears to be the same as the main database. Please specify another shadow database.');
+      }
+      const adapter = await new PrismaPg({ connectionString: this.shadowUrl, Client: CharAsTextClient }).connect();
+      await adapter.executeScript('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
+      return adapter;
+    }
+    // Like the native engine: a throw-away database on the same server, dropped after use.
+    const name = `prisma_shadow_${randomBytes(8).toString('hex')}`;
+    await onServer(this.url, `CREATE DATABASE ${quoteIdent(name)}`);
+    temporaryDatabases.add(name);
+    const adapter = await new PrismaPg({ connectionString: withDatabase(this.url, name), Client: CharAsTextClient }).connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await dropTemporaryDatabase(name);
+    };
+    return adapter;
+  }
+}
+
+const temporaryDatabases = new Set();
+async function dropTemporaryDatabase(name) {
+  if (!temporaryDatabases.delete(name)) return;
+  // FORCE (Postgres 13+): a pool the engine forgot to close must not keep the database alive.
+  await onServer(datasource.url, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+}
+
+// ---- `cli …` mode -----------------------------------------------------------------------------
+// Error codes the CLI understands (it creates the database on P1003).
+function prismaErrorCode(err) {
+  if (err.code === '3D000') return 'P1003'; // database does not exist
+  if (err.code === '28P01' || err.code === '28000') return 'P1000'; // authentication failed
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(err.code)) return 'P1001';
+  return undefined;
+}
+
+async function runCliCommand(command) {
+  const url = datasource.url;
+  // The CLI drops the first stderr line and parses every other one as JSON.
+  log('INFO', `schema-engine (wasm shim) cli ${command}`);
+  try {
+    if (command === 'can-connect-to-database') {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.end();
+    } else if (command === 'create-database') {
+      await onServer(url, `CREATE DATABASE ${quoteIdent(databaseName(url))}`);
+    } else {
+      throw new Error(`Unsupported cli command: ${command}`);
+    }
+    return 0;
+  } catch (err) {
+    const u = new URL(url);
+    const message = err.code === '3D000'
+      ? `Database \`${databaseName(url)}\` does not exist on the database server at \`${u.hostname}:${u.port || 5432}\`.`
+      : err.message;
+    log('ERROR', message, { error_code: prismaErrorCode(err) });
+    return 1;
+  }
+}
+
+// ---- the WASM engine --------------------------------------------------------------------------
+let lastPanic = null;
+
+async function loadWasm() {
+  // The package's entry point imports the .wasm file as an ES module, which Node 20 only allows
+  // behind --experimental-wasm-modules. So we instantiate it ourselves and hand the instance to
+  // the wasm-bindgen glue, which is what that entry point would have done.
+  const glueUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  const glue = await import(glueUrl);
+  // Rust panics report their message here; without it a panic surfaces as a TypeError.
+  globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => { lastPanic = message; } };
+  const module = new WebAssembly.Module(fs.readFileSync(new URL('schema_engine_bg.wasm', glueUrl)));
+  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue });
+  glue.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  return glue;
+}
+
+let enginePromise = null;
+function getEngine() {
+  enginePromise ??= (async () => {
+    const { SchemaEngine } = await loadWasm();
+    if (!datasource.url) throw new Error('No datasource url: set DATABASE_URL (see prisma.config.ts).');
+    // `migrate diff` starts us without --datamodels; an empty list would make the engine panic.
+    const datamodels = datamodelPaths.length ? datamodelPaths.map((p) => [p, fs.readFileSync(p, 'utf8')]) : undefined;
+    // The factory must be "bound": the engine calls its methods detached from the object.
+    const adapter = bindMigrationAwareSqlAdapterFactory(new PaveShadowAwarePg(datasource.url, datasource.shadowDatabaseUrl));
+    return SchemaEngine.new({ datamodels }, (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n'), adapter);
+  })();
+  return enginePromise;
+}
+
+// createMigration and evaluateDataLoss fail on Postgres in this WASM build ("shadow DB must be
+// provided through an external factory"), while `diff` from a migrations folder does use our
+// factory. So both are answered with that diff: the migrations replayed on a shadow database,
+// compared with the schema.
+async function diffMigrationsToSchema(engine, { migrationsList, schema, filters }) {
+  const lockfile = migrationsList.lockfile.content
+    ? migrationsList.lockfile
+    : { ...migrationsList.lockfile, content: 'provider = "postgresql"\n' }; // no lockfile yet: first migration
+  return engine.diff({
+    from: { tag: 'migrations', ...migrationsList, lockfile },
+    to: { tag: 'schemaDatamodel', files: schema.files },
+    script: true,
+    exitCode: true, // exitCode 2 = "there is a change"
+    filters,
+  });
+}
+
+// Same directory name as the native engine: `<UTC yyyymmddHHMMSS>_<name>`.
+const migrationDirectoryName = (name) =>
+  new Date().toISOString().replace(/\D/g, '').slice(0, 14) + '_' + name;
+
+const handlers = {
+  async createMigration(engine, input) {
+    const { exitCode, stdout } = await diffMigrationsToSchema(engine, input);
+    const empty = exitCode !== 2;
+    // The CLI writes <dir>/migration.sql and migration_lock.toml from this answer.
+    return {
+      connectorType: 'postgresql',
+      generatedMigrationName: migrationDirectoryName(input.migrationName),
+      migrationScript: empty && !input.draft ? null : empty ? '-- This is an empty migration.\n' : stdout,
+      extension: 'sql',
+    };
+  },
+  async evaluateDataLoss(engine, input) {
+    const { exitCode } = await diffMigrationsToSchema(engine, input);
+    // Only "is there a step" matters to the CLI. Data-loss warnings need the native engine.
+    return { migrationSteps: exitCode === 2 ? 1 : 0, warnings: [], unexecutableSteps: [] };
+  },
+  async diff(engine, params) {
+    // The native engine prints the diff through a `print` request to the CLI.
+    const { exitCode, stdout } = await engine.diff(params);
+    if (stdout) await sendRequest('print', { content: stdout });
+    return { exitCode, stdout: null };
+  },
+  async getDatabaseVersion(engine, params) {
+    return engine.version(params?.datasource ? params : undefined);
+  },
+  async createDatabase(_engine, { datasource: ds }) {
+    const url = ds.url ?? datasource.url;
+    await onServer(url, `CREATE DATABASE ${quoteIdent(databaseName(url))}`);
+    return { databaseName: databaseName(url) };
+  },
+};
+
+// ---- JSON-RPC over stdio ----------------------------------------------------------------------
+const send = (message) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...message }) + '\n');
+
+// Requests we send to the CLI (only `print`), keyed by id.
+let nextOwnId = 1;
+const pendingOwn = new Map();
+function sendRequest(method, params) {
+  const id = `shim-${nextOwnId++}`;
+  return new Promise((resolve) => {
+    pendingOwn.set(id, resolve);
+    send({ id, method, params });
+  });
+}
+
+function rpcError(err) {
+  const message = String(lastPanic ?? err?.message ?? err)
+    .replace(/\n\s+0: [\s\S]*$/, ''); // drop the engine's span trace
+  return {
+    code: 4466,
+    message: 'An error happened. Check the data field for details.',
+    data: { is_panic: lastPanic !== null, message, meta: {}, error_code: err?.code },
+  };
+}
+
+async function handleRequest({ id, method, params }) {
+  try {
+    const engine = await getEngine();
+    let result;
+    if (handlers[method]) result = await handlers[method](engine, params ?? {});
+    else if (typeof engine[method] === 'function' && method !== 'free') result = await engine[method](params ?? {});
+    else return send({ id, error: { code: -32601, message: `Method not found: ${method}` } });
+    send({ id, result: result ?? {} });
+  } catch (err) {
+    send({ id, error: rpcError(err) });
+  } finally {
+    // If the engine did not dispose a shadow database, drop it now: the CLI kills us right after
+    // closing stdin, so there may be no later chance.
+    for (const name of temporaryDatabases) await dropTemporaryDatabase(name).catch((e) => log('WARN', e.message));
+  }
+}
+
+function serveRpc() {
+  let queue = Promise.resolve();
+  readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line', (line) => {
+    if (!line.trim()) return;
+    const message = JSON.parse(line);
+    if (message.method) {
+      queue = queue.then(() => handleRequest(message)); // one engine call at a time, in order
+    } else if (pendingOwn.has(message.id)) {
+      pendingOwn.get(message.id)(message.result); // answer to our `print`: handled at once
+      pendingOwn.delete(message.id);
+    }
+  }).on('close', () => queue.then(() => process.exit(0)));
+}
+
+// ---- main -------------------------------------------------------------------------------------
+// The wasm-bindgen glue throws some errors (e.g. a malformed request) outside the returned
+// promise. Report them the way the CLI reads a dying engine: an ERROR line, then exit code 1.
+process.on('uncaughtException', (err) => {
+  log('ERROR', String(lastPanic ?? err?.message ?? err));
+  process.exit(1);
+});
+
+if (cliCommand === '--version') {
+  const { version } = await loadWasm();
+  process.stdout.write(`schema-engine-cli ${version()} (wasm, scripts/prisma/schema-engine.mjs)\n`);
+} else if (cliCommand) {
+  process.exitCode = await runCliCommand(cliCommand);
+} else {
+  serveRpc();
+}
