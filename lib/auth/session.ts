@@ -2,6 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
+import { connection } from "next/server";
 import { getAuthOptions } from "@/lib/auth/options";
 import { hasRole, type Role } from "@/lib/auth/roles";
 
@@ -16,6 +17,7 @@ export type CurrentUser = {
 
 /** The signed-in user of this request, or null. A forged or expired cookie gives null. */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  await connection(); // per-request: never prerender a page that depends on who is asking
   const session = await getServerSession(getAuthOptions());
   return session?.user ?? null;
 });
