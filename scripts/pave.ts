@@ -23,6 +23,7 @@ if (mode !== "dev" && mode !== "start") {
 (process.env as Record<string, string>).NODE_ENV ??= mode === "dev" ? "development" : "production";
 const port = Number(process.env.PORT ?? 3000);
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 const say = (message: string) => console.log(`\x1b[36m[pave]\x1b[0m ${message}`);
 const cleanups: (() => Promise<void>)[] = [];
