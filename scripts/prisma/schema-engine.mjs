@@ -147,32 +147,39 @@ async function runCliCommand(command) {
 // ---- the WASM engine --------------------------------------------------------------------------
 let lastPanic = null;
 
-async function loadWasm() {
+let gluePromise = null;
+function loadWasm() {
   // The package's entry point imports the .wasm file as an ES module, which Node 20 only allows
   // behind --experimental-wasm-modules. So we instantiate it ourselves and hand the instance to
   // the wasm-bindgen glue, which is what that entry point would have done.
-  const glueUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
-  const glue = await import(glueUrl);
-  // Rust panics report their message here; without it a panic surfaces as a TypeError.
-  globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => { lastPanic = message; } };
-  const module = new WebAssembly.Module(fs.readFileSync(new URL('schema_engine_bg.wasm', glueUrl)));
-  const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue });
-  glue.__wbg_set_wasm(instance.exports);
-  instance.exports.__wbindgen_start();
-  return glue;
+  gluePromise ??= (async () => {
+    const glueUrl = import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const glue = await import(glueUrl);
+    // Rust panics report their message here; without it a panic surfaces as a TypeError.
+    globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => { lastPanic = message; } };
+    const module = new WebAssembly.Module(fs.readFileSync(new URL('schema_engine_bg.wasm', glueUrl)));
+    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue });
+    glue.__wbg_set_wasm(instance.exports);
+    instance.exports.__wbindgen_start();
+    return glue;
+  })();
+  return gluePromise;
+}
+
+const engineLog = (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
+
+async function newEngine(factory, datamodels) {
+  const { SchemaEngine } = await loadWasm();
+  if (!datasource.url) throw new Error('No datasource url: set DATABASE_URL (see prisma.config.ts).');
+  // The factory must be "bound": the engine calls its methods detached from the object.
+  return SchemaEngine.new({ datamodels }, engineLog, bindMigrationAwareSqlAdapterFactory(factory));
 }
 
 let enginePromise = null;
 function getEngine() {
-  enginePromise ??= (async () => {
-    const { SchemaEngine } = await loadWasm();
-    if (!datasource.url) throw new Error('No datasource url: set DATABASE_URL (see prisma.config.ts).');
-    // `migrate diff` starts us without --datamodels; an empty list would make the engine panic.
-    const datamodels = datamodelPaths.length ? datamodelPaths.map((p) => [p, fs.readFileSync(p, 'utf8')]) : undefined;
-    // The factory must be "bound": the engine calls its methods detached from the object.
-    const adapter = bindMigrationAwareSqlAdapterFactory(new PaveShadowAwarePg(datasource.url, datasource.shadowDatabaseUrl));
-    return SchemaEngine.new({ datamodels }, (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n'), adapter);
-  })();
+  // `migrate diff` starts us without --datamodels; an empty list would make the engine panic.
+  const datamodels = datamodelPaths.length ? datamodelPaths.map((p) => [p, fs.readFileSync(p, 'utf8')]) : undefined;
+  enginePromise ??= newEngine(new PaveShadowAwarePg(datasource.url, datasource.shadowDatabaseUrl), datamodels);
   return enginePromise;
 }
 
@@ -193,6 +200,29 @@ async function diffMigrationsToSchema(engine, { migrationsList, schema, filters 
   });
 }
 
+// The data-loss warnings ("column x still contains 3 non-null values") and unexecutable steps
+// (a required column added to a non-empty table) that `migrate dev` asks about before it goes on.
+// `migrate dev` has just applied all migrations, so the main database is at the state the new
+// migration starts from. `schemaPush` without force computes exactly these checks against its
+// data, and only applies the change when there are none; we run it on a read-only connection,
+// so that attempt fails and nothing is ever changed.
+async function checkDataLoss({ schema, filters }) {
+  const readOnly = new PrismaPg({
+    connectionString: datasource.url,
+    Client: CharAsTextClient,
+    options: '-c default_transaction_read_only=on',
+  });
+  const probe = await newEngine(readOnly, undefined);
+  try {
+    return await probe.schemaPush({ force: false, schema, filters });
+  } catch (err) {
+    if (/read-only transaction/.test(err?.message)) return { warnings: [], unexecutable: [] };
+    throw err;
+  } finally {
+    probe.free();
+  }
+}
+
 // Same directory name as the native engine: `<UTC yyyymmddHHMMSS>_<name>`.
 const migrationDirectoryName = (name) =>
   new Date().toISOString().replace(/\D/g, '').slice(0, 14) + '_' + name;
@@ -211,8 +241,11 @@ const handlers = {
   },
   async evaluateDataLoss(engine, input) {
     const { exitCode } = await diffMigrationsToSchema(engine, input);
-    // Only "is there a step" matters to the CLI. Data-loss warnings need the native engine.
-    return { migrationSteps: exitCode === 2 ? 1 : 0, warnings: [], unexecutableSteps: [] };
+    if (exitCode !== 2) return { migrationSteps: 0, warnings: [], unexecutableSteps: [] };
+    // Only "is there a step" matters to the CLI, so one step stands for all of them.
+    const { warnings, unexecutable } = await checkDataLoss(input);
+    const feedback = (message) => ({ message, stepIndex: 0 });
+    return { migrationSteps: 1, warnings: warnings.map(feedback), unexecutableSteps: unexecutable.map(feedback) };
   },
   async diff(engine, params) {
     // The native engine prints the diff through a `print` request to the CLI.
@@ -249,27 +282,48 @@ function rpcError(err) {
     .replace(/\n\s+0: [\s\S]*$/, ''); // drop the engine's span trace
   return {
     code: 4466,
-    message: 'An error happened. Check the data field for details.',
+    message, // shown by the CLI for panics
     data: { is_panic: lastPanic !== null, message, meta: {}, error_code: err?.code },
   };
 }
 
+// Errors the wasm-bindgen glue throws outside the promise it returned (a Rust panic, a malformed
+// request) arrive as uncaughtException. They must become the answer to the request in flight:
+// if we exited instead, Prisma 7's CLI would wait forever in stop() and then quit with exit
+// code 0 and no message, which e.g. `migrate diff --exit-code` would read as "no drift".
+let failInFlight = null;
+let fatalError = null; // after a panic the WASM instance is unusable
+
 async function handleRequest({ id, method, params }) {
+  const crashed = new Promise((_, reject) => { failInFlight = reject; });
   try {
-    const engine = await getEngine();
-    let result;
-    if (handlers[method]) result = await handlers[method](engine, params ?? {});
-    else if (typeof engine[method] === 'function' && method !== 'free') result = await engine[method](params ?? {});
-    else return send({ id, error: { code: -32601, message: `Method not found: ${method}` } });
+    if (fatalError) throw fatalError;
+    const call = async () => {
+      const engine = await getEngine();
+      if (handlers[method]) return handlers[method](engine, params ?? {});
+      if (typeof engine[method] === 'function' && method !== 'free') return engine[method](params ?? {});
+      throw Object.assign(new Error(`Method not found: ${method}`), { rpcCode: -32601 });
+    };
+    const work = call();
+    work.catch(() => {}); // if `crashed` wins the race, a later rejection must not go unhandled
+    const result = await Promise.race([work, crashed]);
     send({ id, result: result ?? {} });
   } catch (err) {
-    send({ id, error: rpcError(err) });
+    send({ id, error: err.rpcCode ? { code: err.rpcCode, message: err.message } : rpcError(err) });
   } finally {
+    failInFlight = null;
     // If the engine did not dispose a shadow database, drop it now: the CLI kills us right after
     // closing stdin, so there may be no later chance.
     for (const name of temporaryDatabases) await dropTemporaryDatabase(name).catch((e) => log('WARN', e.message));
   }
 }
+
+process.on('uncaughtException', (err) => {
+  log('ERROR', String(lastPanic ?? err?.message ?? err));
+  fatalError = err;
+  if (failInFlight) failInFlight(err);
+  else process.exit(1);
+});
 
 function serveRpc() {
   let queue = Promise.resolve();
@@ -286,13 +340,6 @@ function serveRpc() {
 }
 
 // ---- main -------------------------------------------------------------------------------------
-// The wasm-bindgen glue throws some errors (e.g. a malformed request) outside the returned
-// promise. Report them the way the CLI reads a dying engine: an ERROR line, then exit code 1.
-process.on('uncaughtException', (err) => {
-  log('ERROR', String(lastPanic ?? err?.message ?? err));
-  process.exit(1);
-});
-
 if (cliCommand === '--version') {
   const { version } = await loadWasm();
   process.stdout.write(`schema-engine-cli ${version()} (wasm, scripts/prisma/schema-engine.mjs)\n`);
