@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
 function launch(mode: string, env: Record<string, string>) {
   const result = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/pave.ts", mode], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DOTENV_CONFIG_PATH: "/nonexistent/.env", ...env },
+    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DOTENV_CONFIG_PATH: "/nonexistent/.env", ...env },
     encoding: "utf8",
     timeout: 30_000,
   });

@@ -157,8 +157,8 @@ function loadWasm() {
     const glue = await import(glueUrl);
     // Rust panics report their message here; without it a panic surfaces as a TypeError.
     globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => { lastPanic = message; } };
-    const module = new WebAssembly.Module(fs.readFileSync(new URL('schema_engine_bg.wasm', glueUrl)));
-    const instance = new WebAssembly.Instance(module, { './schema_engine_bg.js': glue });
+    const wasmModule = new WebAssembly.Module(fs.readFileSync(new URL('schema_engine_bg.wasm', glueUrl)));
+    const instance = new WebAssembly.Instance(wasmModule, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(instance.exports);
     instance.exports.__wbindgen_start();
     return glue;
@@ -168,18 +168,26 @@ function loadWasm() {
 
 const engineLog = (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n');
 
+// Errors thrown by our adapter code reach the engine as "External error id#N"; the real error
+// waits in the bound factory's registry.
+const errorRegistries = [];
+
 async function newEngine(factory, datamodels) {
   const { SchemaEngine } = await loadWasm();
   if (!datasource.url) throw new Error('No datasource url: set DATABASE_URL (see prisma.config.ts).');
   // The factory must be "bound": the engine calls its methods detached from the object.
-  return SchemaEngine.new({ datamodels }, engineLog, bindMigrationAwareSqlAdapterFactory(factory));
+  const bound = bindMigrationAwareSqlAdapterFactory(factory);
+  errorRegistries.push(bound.errorRegistry);
+  return SchemaEngine.new({ datamodels }, engineLog, bound);
 }
 
 let enginePromise = null;
 function getEngine() {
-  // `migrate diff` starts us without --datamodels; an empty list would make the engine panic.
-  const datamodels = datamodelPaths.length ? datamodelPaths.map((p) => [p, fs.readFileSync(p, 'utf8')]) : undefined;
-  enginePromise ??= newEngine(new PaveShadowAwarePg(datasource.url, datasource.shadowDatabaseUrl), datamodels);
+  enginePromise ??= newEngine(
+    new PaveShadowAwarePg(datasource.url, datasource.shadowDatabaseUrl),
+    // `migrate diff` starts us without --datamodels; an empty list would make the engine panic.
+    datamodelPaths.length ? datamodelPaths.map((p) => [p, fs.readFileSync(p, 'utf8')]) : undefined,
+  );
   return enginePromise;
 }
 
@@ -279,7 +287,8 @@ function sendRequest(method, params) {
 
 function rpcError(err) {
   const message = String(lastPanic ?? err?.message ?? err)
-    .replace(/\n\s+0: [\s\S]*$/, ''); // drop the engine's span trace
+    .replace(/\n\s+0: [\s\S]*$/, '') // drop the engine's span trace
+    .replace(/External error id#(\d+)/, (text, id) => errorRegistries[0]?.consumeError(Number(id))?.error?.message ?? text);
   return {
     code: 4466,
     message, // shown by the CLI for panics
@@ -342,7 +351,7 @@ function serveRpc() {
 // ---- main -------------------------------------------------------------------------------------
 if (cliCommand === '--version') {
   const { version } = await loadWasm();
-  process.stdout.write(`schema-engine-cli ${version()} (wasm, scripts/prisma/schema-engine.mjs)\n`);
+  process.stdout.write(`schema-engine-cli ${version()} (wasm)\n`);
 } else if (cliCommand) {
   process.exitCode = await runCliCommand(cliCommand);
 } else {
