@@ -1,19 +1,13 @@
 import "server-only";
 import { cache } from "react";
-import { getServerSession } from "next-auth";
+import { getServerSession, type Session } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getAuthOptions } from "@/lib/auth/options";
 import { hasRole, type Role } from "@/lib/auth/roles";
 
-export type CurrentUser = {
-  id: string;
-  name: string | null;
-  email: string | null;
-  image: string | null;
-  role: Role;
-  groups: string[];
-};
+/** The signed-in person as pages and actions see them (shape declared in next-auth.d.ts). */
+export type CurrentUser = Session["user"];
 
 /** The signed-in user of this request, or null. A forged or expired cookie gives null. */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
