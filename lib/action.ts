@@ -1,5 +1,5 @@
 import "server-only";
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { hasRole, type Role } from "@/lib/auth/roles";
@@ -9,7 +9,7 @@ import { log } from "@/lib/log";
 /** What a server action hands back to its form: data, or what the person can fix. */
 export type ActionResult<T = void> =
   | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+  | { ok: false; error: string; details?: string[]; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
 
 type ActionConfig<S extends z.ZodType, T> = {
   /** Used in logs, e.g. "admin.revoke-sessions". */
@@ -66,7 +66,8 @@ export function defineAction<S extends z.ZodType, T>(config: ActionConfig<S, T>)
     try {
       return { ok: true, data: await config.run(parsed.data, { user }) };
     } catch (error) {
-      if (error instanceof AppError) return { ok: false, error: error.message };
+      unstable_rethrow(error); // redirect() and notFound() from run() are control flow, not failures
+      if (error instanceof AppError) return { ok: false, error: error.message, details: error.details, values: echoValues(raw as Record<string, unknown>) };
       log.error({ action: config.name, userId: user.id, err: error }, "action failed");
       return { ok: false, error: GENERIC_ERROR_MESSAGE };
     }

@@ -1,7 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { getEnv } from "@/lib/env";
 
 export type Db = PrismaClient;
 /** A client or an interactive transaction: what a query helper can run on. */
@@ -16,7 +15,10 @@ export function createPrismaClient(connectionString: string): PrismaClient {
 const globalForPrisma = globalThis as unknown as { paveDb?: PrismaClient };
 
 function client(): PrismaClient {
-  globalForPrisma.paveDb ??= createPrismaClient(getEnv().DATABASE_URL);
+  // Read directly (start-up already validated it) so scripts like the seed need no full config.
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set");
+  globalForPrisma.paveDb ??= createPrismaClient(url);
   return globalForPrisma.paveDb;
 }
 

@@ -59,6 +59,10 @@ const envSchema = z
     PAVE_PLATFORM_EMAILS: list,
     PAVE_PLATFORM_GROUPS: list,
 
+    GITHUB_TOKEN: optionalString,
+    GITHUB_API_URL: url("the GitHub API URL, e.g. https://api.github.com").default("https://api.github.com"),
+    PAVE_GIT_ROOT: z.string().min(1).default(".data/git"),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -18,6 +18,8 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** Specific problems to list under the message, e.g. one per document of a file. */
+    readonly details: string[] = [],
   ) {
     super(message);
     this.name = "AppError";

@@ -3,6 +3,7 @@ import PgBoss from "pg-boss";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { refreshLocation } from "@/lib/catalog/mutations";
 
 /**
  * Background jobs on pg-boss, in the same Postgres as the app. A job is a name, a
@@ -22,6 +23,17 @@ export const jobs = {
     async handler() {
       const { count } = await db.session.deleteMany({ where: { expires: { lt: new Date() } } });
       return { deleted: count };
+    },
+  },
+  "catalog.refresh-locations": {
+    cron: "*/5 * * * *",
+    async handler() {
+      const locations = await db.location.findMany({ select: { id: true }, orderBy: { lastRefreshedAt: { sort: "asc", nulls: "first" } } });
+      let failed = 0;
+      for (const { id } of locations) {
+        if (!(await refreshLocation(id)).ok) failed += 1;
+      }
+      return { refreshed: locations.length - failed, failed };
     },
   },
 } satisfies Record<string, JobDefinition>;

@@ -1,42 +1,74 @@
-// Demo data for the zero-config start: the built-in identity provider's people, linked
-// to their demo accounts so their first sign-in finds them. Safe to run again.
+// Demo data for the zero-config start. Safe to run again.
+// - The built-in identity provider's people, linked to their demo accounts so their
+//   first sign-in finds them.
+// - "Acme Shop", a small org (prisma/seed/catalog/*.yaml), committed to a local bare git
+//   repo under PAVE_GIT_ROOT and registered as a catalog location, so the catalog is
+//   alive and refreshes like a real one.
+// Run with the react-server condition (npm run db:seed) so server modules load.
 import "dotenv/config";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../lib/generated/prisma/client.ts";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { db } from "../lib/db.ts";
+import { recordAudit } from "../lib/audit.ts";
 import { DEMO_ROLE_GROUPS, demoUsers } from "../lib/auth/builtin-idp/users.ts";
 import { resolveRole } from "../lib/auth/roles.ts";
+import { parseCatalogYaml } from "../lib/catalog/descriptor.ts";
+import { writeEntities } from "../lib/catalog/store.ts";
+import { createLocalRepo } from "../lib/git/local.ts";
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error("DATABASE_URL is required to load demo data.");
-  process.exit(1);
-}
-
-const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+const root = path.resolve(import.meta.dirname, "..");
 const roleConfig = { adminEmails: [], adminGroups: [DEMO_ROLE_GROUPS.admin], platformEmails: [], platformGroups: [DEMO_ROLE_GROUPS.platform] };
 
+/** The demo org as one multi-document catalog-info.yaml. */
+function demoCatalogYaml(): string {
+  const dir = path.join(root, "prisma/seed/catalog");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f), "utf8").trim())
+    .join("\n---\n");
+}
+
+async function seedUsers() {
+  for (const person of demoUsers) {
+    const user = await db.user.upsert({
+      where: { email: person.email },
+      update: {},
+      create: { email: person.email, name: person.name, groups: person.groups, role: resolveRole(person, roleConfig) },
+      select: { id: true },
+    });
+    await db.account.upsert({
+      where: { provider_providerAccountId: { provider: "pave-idp", providerAccountId: person.id } },
+      update: {},
+      create: { userId: user.id, type: "oauth", provider: "pave-idp", providerAccountId: person.id },
+    });
+  }
+}
+
+async function seedCatalog() {
+  const repo = path.resolve(process.env.PAVE_GIT_ROOT ?? ".data/git", "acme/catalog.git");
+  const target = `file://${repo}/blob/main/catalog-info.yaml`;
+  if (await db.location.findUnique({ where: { target }, select: { id: true } })) return;
+
+  const yaml = demoCatalogYaml();
+  const { entities, errors } = parseCatalogYaml(yaml);
+  if (errors.length) throw new Error(`demo catalog is invalid: ${JSON.stringify(errors.slice(0, 3))}`);
+  if (!existsSync(repo)) await createLocalRepo(repo, { "catalog-info.yaml": `${yaml}\n` }, { message: "Acme Shop catalog" });
+
+  await db.$transaction(
+    async (tx) => {
+      const location = await tx.location.create({ data: { target, host: "local", lastRefreshedAt: new Date() }, select: { id: true } });
+      const summary = await writeEntities(tx, entities, { type: "location", locationId: location.id });
+      await recordAudit(tx, { actor: null, action: "demo.seed", target: { type: "location", id: location.id }, data: { target, entities: summary.created.length } });
+    },
+    { timeout: 60_000 },
+  );
+}
+
 try {
-  await db.$transaction(async (tx) => {
-    for (const person of demoUsers) {
-      const role = resolveRole(person, roleConfig);
-      const user = await tx.user.upsert({
-        where: { email: person.email },
-        update: {},
-        create: { email: person.email, name: person.name, groups: person.groups, role },
-        select: { id: true },
-      });
-      await tx.account.upsert({
-        where: { provider_providerAccountId: { provider: "pave-idp", providerAccountId: person.id } },
-        update: {},
-        create: { userId: user.id, type: "oauth", provider: "pave-idp", providerAccountId: person.id },
-      });
-    }
-    const seeded = await tx.auditEvent.findFirst({ where: { action: "demo.seed" }, select: { id: true } });
-    if (!seeded) {
-      await tx.auditEvent.create({ data: { action: "demo.seed", targetType: "system", data: { users: demoUsers.map((u) => u.email) } } });
-    }
-  });
-  console.log(`[pave] demo data ready: ${demoUsers.map((u) => u.email).join(", ")}`);
+  await seedUsers();
+  await seedCatalog();
+  console.log(`[pave] demo data ready: ${demoUsers.map((u) => u.email).join(", ")} and the Acme Shop catalog`);
 } finally {
   await db.$disconnect();
 }

@@ -76,7 +76,7 @@ async function main() {
   }
   if (process.env.PAVE_SEED === "true" || (isDev && process.env.PAVE_SEED !== "false")) {
     say("loading demo data");
-    run(bin("tsx"), ["prisma/seed.ts"], "demo data");
+    run(bin("tsx"), ["--conditions=react-server", "prisma/seed.ts"], "demo data");
   }
 
   if (isBuiltinIdpEnabled(env)) {

@@ -71,11 +71,30 @@ async function onServer(url, sql) {
 // We do not use PrismaPg's own connectToShadowDb(): it creates a fresh database and then connects
 // with `{...config, database}`, but pg lets the `connectionString` win over `database`, so with a
 // URL config the "shadow" pool is connected to the MAIN database.
+// adapter-pg's executeScript() splits a script on every ";" and runs the pieces one by one,
+// which breaks any migration with a semicolon inside a string, a comment or a $$-quoted
+// function body. The native engine sends the whole script as one simple-protocol query;
+// so do we (pg runs a parameterless multi-statement query in one round trip).
+function runScriptsWhole(adapter) {
+  adapter.executeScript = async function executeScript(script) {
+    try {
+      await this.client.query(script);
+    } catch (error) {
+      this.onError(error);
+    }
+  };
+  return adapter;
+}
+
 class PaveShadowAwarePg extends PrismaPg {
   constructor(url, shadowUrl) {
     super({ connectionString: url, Client: CharAsTextClient });
     this.url = url;
     this.shadowUrl = shadowUrl;
+  }
+
+  async connect() {
+    return runScriptsWhole(await super.connect());
   }
 
   async connectToShadowDb() {
@@ -85,7 +104,7 @@ class PaveShadowAwarePg extends PrismaPg {
       if (databaseName(this.shadowUrl) === databaseName(this.url) && new URL(this.shadowUrl).host === new URL(this.url).host) {
         throw new Error('The shadow database you configured appears to be the same as the main database. Please specify another shadow database.');
       }
-      const adapter = await new PrismaPg({ connectionString: this.shadowUrl, Client: CharAsTextClient }).connect();
+      const adapter = runScriptsWhole(await new PrismaPg({ connectionString: this.shadowUrl, Client: CharAsTextClient }).connect());
       await adapter.executeScript('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
       return adapter;
     }
@@ -93,7 +112,7 @@ class PaveShadowAwarePg extends PrismaPg {
     const name = `prisma_shadow_${randomBytes(8).toString('hex')}`;
     await onServer(this.url, `CREATE DATABASE ${quoteIdent(name)}`);
     temporaryDatabases.add(name);
-    const adapter = await new PrismaPg({ connectionString: withDatabase(this.url, name), Client: CharAsTextClient }).connect();
+    const adapter = runScriptsWhole(await new PrismaPg({ connectionString: withDatabase(this.url, name), Client: CharAsTextClient }).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();

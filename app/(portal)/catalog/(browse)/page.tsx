@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Boxes, FilePlus2, MapPin, Plus, Users } from "lucide-react";
+import { PageHeader } from "@/components/page-header";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { requireUser } from "@/lib/auth/session";
+import { countFacets, searchEntities } from "@/lib/catalog/queries";
+import { catalogQuerySchema } from "@/lib/catalog/schemas";
+import { canRegister } from "@/lib/catalog/permissions";
+import { catalogHref } from "@/lib/catalog/paths";
+import { FacetPanel } from "./_components/facet-panel";
+import { EntityTable } from "./_components/entity-table";
+import { SearchBox } from "./_components/search-box";
+
+export const metadata: Metadata = { title: "Catalog" };
+
+export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const query = catalogQuerySchema.parse(await searchParams);
+  const [page, facets] = await Promise.all([searchEntities(query), countFacets(query)]);
+  const filtered = !!query.q || ["kind", "type", "owner", "lifecycle", "system", "tag"].some((f) => query[f as "kind"].length > 0);
+
+  return (
+    <>
+      <PageHeader title="Catalog" description="Every service, API, resource and team, with owners and dependencies.">
+        <div className="flex flex-wrap gap-2">
+          <Button asChild variant="outline" size="sm">
+            <Link href="/catalog?kind=Group">
+              <Users aria-hidden /> Teams
+            </Link>
+          </Button>
+          {canRegister(user) ? (
+            <>
+              <Button asChild variant="outline" size="sm">
+                <Link href="/catalog/locations">
+                  <MapPin aria-hidden /> Locations
+                </Link>
+              </Button>
+              <Button asChild variant="outline" size="sm">
+                <Link href="/catalog/register">
+                  <FilePlus2 aria-hidden /> Register
+                </Link>
+              </Button>
+            </>
+          ) : null}
+          <Button asChild size="sm">
+            <Link href="/catalog/new">
+              <Plus aria-hidden /> New component
+            </Link>
+          </Button>
+        </div>
+      </PageHeader>
+
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <SearchBox initial={query.q ?? ""} />
+        <p className="text-sm text-muted-foreground" aria-live="polite">
+          {facets.total.toLocaleString("en")} {facets.total === 1 ? "entity" : "entities"}
+          {filtered ? (
+            <>
+              {" · "}
+              <Link href="/catalog" className="text-primary hover:underline">
+                Clear filters
+              </Link>
+            </>
+          ) : null}
+        </p>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-[14rem_1fr]">
+        <aside className="hidden lg:block">
+          <FacetPanel query={query} facets={facets} />
+        </aside>
+        <div className="min-w-0">
+          {page.rows.length === 0 ? (
+            <EmptyState icon={Boxes} title={filtered ? "Nothing matches" : "The catalog is empty"}>
+              {filtered ? "Try fewer filters or another search." : "Register a catalog-info.yaml or a location to fill it."}
+            </EmptyState>
+          ) : (
+            <>
+              <div className="rounded-lg border">
+                <EntityTable query={query} rows={page.rows} />
+              </div>
+              <nav aria-label="Pages" className="mt-3 flex items-center justify-end gap-2 text-sm">
+                <PageLink href={page.prev ? catalogHref(query, { after: undefined, before: undefined, page: undefined }) : null}>First</PageLink>
+                <PageLink href={page.prev ? catalogHref(query, { before: page.prev, after: undefined, page: undefined }) : null}>Previous</PageLink>
+                <PageLink href={page.next ? catalogHref(query, { after: page.next, before: undefined, page: undefined }) : null}>Next</PageLink>
+                <PageLink href={page.next ? catalogHref(query, { page: "last", after: undefined, before: undefined }) : null}>Last</PageLink>
+              </nav>
+            </>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function PageLink({ href, children }: { href: string | null; children: React.ReactNode }) {
+  if (!href) {
+    return (
+      <Button variant="outline" size="sm" disabled>
+        {children}
+      </Button>
+    );
+  }
+  return (
+    <Button asChild variant="outline" size="sm">
+      <Link href={href} scroll={false}>
+        {children}
+      </Link>
+    </Button>
+  );
+}

@@ -1,0 +1,142 @@
+"use client";
+
+import { useActionState } from "react";
+import { AlertCircle, Loader2 } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { saveComponentAction } from "@/lib/catalog/actions";
+
+type Option = { value: string; label: string };
+export type ComponentFormValues = Partial<Record<"name" | "title" | "description" | "type" | "lifecycle" | "owner" | "system" | "tags" | "dependsOn" | "providesApis" | "consumesApis", string>>;
+
+const TYPES = ["service", "website", "library", "worker", "cli"];
+const LIFECYCLES = ["experimental", "production", "deprecated"];
+const inputClass = "h-10 w-full rounded-md border border-input bg-background px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
+
+/** Create or edit a Component; errors come back field by field and the form keeps what was typed. */
+export function ComponentForm({ initial, entityKey, owners, systems }: { initial: ComponentFormValues; entityKey?: string; owners: Option[]; systems: Option[] }) {
+  const [state, formAction, pending] = useActionState(saveComponentAction, null);
+  const values: ComponentFormValues = state?.ok === false && state.values ? state.values : initial;
+  const errors = state?.ok === false ? (state.fieldErrors ?? {}) : {};
+
+  const field = (name: keyof ComponentFormValues, label: string, control: React.ReactNode, help?: string) => (
+    <div className="flex flex-col gap-1.5">
+      <label htmlFor={name} className="text-sm font-medium">
+        {label}
+      </label>
+      {control}
+      {errors[name]?.length ? (
+        <p id={`${name}-error`} className="text-sm text-destructive">
+          {errors[name]!.join(" ")}
+        </p>
+      ) : help ? (
+        <p id={`${name}-help`} className="text-xs text-muted-foreground">
+          {help}
+        </p>
+      ) : null}
+    </div>
+  );
+  const a11y = (name: keyof ComponentFormValues) => ({
+    id: name,
+    name,
+    "aria-invalid": !!errors[name]?.length,
+    "aria-describedby": errors[name]?.length ? `${name}-error` : `${name}-help`,
+  });
+
+  return (
+    // key: a failed submit re-mounts the fields with the submitted values.
+    <form action={formAction} key={JSON.stringify(values)} className="flex max-w-2xl flex-col gap-4" noValidate>
+      {state?.ok === false && !Object.keys(errors).length ? (
+        <div role="alert" className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
+          <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
+          <div>
+            <p>{state.error}</p>
+            {state.details?.length ? (
+              <ul className="mt-1 list-disc pl-5">
+                {state.details.map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        </div>
+      ) : state?.ok === false ? (
+        <p role="alert" className="text-sm text-destructive">
+          {state.error}
+        </p>
+      ) : null}
+      {entityKey ? <input type="hidden" name="key" value={entityKey} /> : null}
+      {field(
+        "name",
+        "Name",
+        <input {...a11y("name")} defaultValue={values.name} readOnly={!!entityKey} required maxLength={63} className={inputClass} />,
+        entityKey ? "The name identifies the component and cannot change." : 'Letters and digits separated by "-", "_" or ".", e.g. checkout-service.',
+      )}
+      {field("title", "Title", <input {...a11y("title")} defaultValue={values.title} maxLength={200} className={inputClass} />, "A display name (optional).")}
+      {field(
+        "description",
+        "Description",
+        <textarea {...a11y("description")} defaultValue={values.description} rows={3} maxLength={2000} className={`${inputClass} h-auto py-2`} />,
+        "What it does, in a sentence or two.",
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        {field(
+          "type",
+          "Type",
+          <select {...a11y("type")} defaultValue={values.type ?? "service"} className={inputClass}>
+            {TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>,
+        )}
+        {field(
+          "lifecycle",
+          "Lifecycle",
+          <select {...a11y("lifecycle")} defaultValue={values.lifecycle ?? "experimental"} className={inputClass}>
+            {LIFECYCLES.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>,
+        )}
+        {field(
+          "owner",
+          "Owner",
+          <select {...a11y("owner")} defaultValue={values.owner ?? ""} required className={inputClass}>
+            <option value="" disabled>
+              Choose a team
+            </option>
+            {owners.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>,
+          "The team responsible for it.",
+        )}
+        {field(
+          "system",
+          "System",
+          <select {...a11y("system")} defaultValue={values.system ?? ""} className={inputClass}>
+            <option value="">None</option>
+            {systems.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>,
+        )}
+      </div>
+      {field("tags", "Tags", <input {...a11y("tags")} defaultValue={values.tags} className={inputClass} />, "Comma-separated, lowercase, e.g. java, payments.")}
+      {field("dependsOn", "Depends on", <input {...a11y("dependsOn")} defaultValue={values.dependsOn} className={inputClass} />, "Entity refs, comma-separated, e.g. component:payments-service, resource:orders-db.")}
+      <div className="grid gap-4 sm:grid-cols-2">
+        {field("providesApis", "Provides APIs", <input {...a11y("providesApis")} defaultValue={values.providesApis} className={inputClass} />, "API names, comma-separated.")}
+        {field("consumesApis", "Consumes APIs", <input {...a11y("consumesApis")} defaultValue={values.consumesApis} className={inputClass} />, "API names, comma-separated.")}
+      </div>
+      <div>
+        <Button type="submit" disabled={pending}>
+          {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          {entityKey ? "Save changes" : "Create component"}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,213 @@
+import "server-only";
+import path from "node:path";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import type { CurrentUser } from "@/lib/auth/session";
+import { parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { toCatalogYaml } from "@/lib/catalog/export";
+import { entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
+import { canEditEntity, canRegister, isOwnerTeamMember } from "@/lib/catalog/permissions";
+import type { ComponentFormInput } from "@/lib/catalog/schemas";
+import { CatalogImportError, writeEntities, type WriteSummary } from "@/lib/catalog/store";
+import { hasRole } from "@/lib/auth/roles";
+import { createGitReader } from "@/lib/git/reader";
+
+const summaryForAudit = (s: WriteSummary) => ({
+  created: s.created.length,
+  updated: s.updated.length,
+  deleted: s.deleted.length,
+  // A sample is enough to find the change; the full list could be thousands of refs.
+  keys: [...s.created, ...s.updated].slice(0, 20),
+  deletedKeys: s.deleted.slice(0, 20),
+});
+
+/** Parses catalog YAML, throwing CatalogImportError with every problem found. */
+function parseOrThrow(yaml: string): CatalogEntity[] {
+  const { entities, errors } = parseCatalogYaml(yaml);
+  if (errors.length) throw new CatalogImportError(errors);
+  if (!entities.length) throw new CatalogImportError([{ document: 0, field: "(file)", message: "The file has no entities" }]);
+  return entities;
+}
+
+/** Imports a pasted or uploaded catalog-info.yaml: all of it, or nothing. */
+export async function importCatalogYaml(actor: CurrentUser, yaml: string): Promise<WriteSummary> {
+  if (!canRegister(actor)) throw new AppError("FORBIDDEN", "Registering catalog files needs the platform role.");
+  const entities = parseOrThrow(yaml);
+  return db.$transaction(
+    async (tx) => {
+      const summary = await writeEntities(tx, entities, { type: "upload" });
+      await recordAudit(tx, { actor, action: "catalog.import", target: { type: "catalog" }, data: summaryForAudit(summary) });
+      return summary;
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** The git reader for this configuration (GitHub through Octokit, or local git repos). */
+export function gitReader() {
+  const env = getEnv();
+  return createGitReader({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
+}
+
+/** Reads a location's file and parses it. Git errors are AppErrors written for users. */
+async function readLocation(target: string): Promise<{ entities: CatalogEntity[]; sha: string }> {
+  const reader = gitReader();
+  const file = await reader.readFile(reader.parseLocation(target));
+  return { entities: parseOrThrow(file.content), sha: file.sha };
+}
+
+/** Registers a location: reads it now, and imports it only if it is valid. */
+export async function addLocation(actor: CurrentUser, target: string): Promise<{ locationId: string; summary: WriteSummary }> {
+  if (!canRegister(actor)) throw new AppError("FORBIDDEN", "Registering locations needs the platform role.");
+  const normalized = target.trim();
+  if (await db.location.findUnique({ where: { target: normalized }, select: { id: true } })) {
+    throw new AppError("CONFLICT", "That location is already registered. Refresh it from the Locations list.");
+  }
+  const host = gitReader().parseLocation(normalized).host;
+  const { entities, sha } = await readLocation(normalized);
+  return db.$transaction(
+    async (tx) => {
+      const location = await tx.location.create({
+        data: { target: normalized, host, createdById: actor.id, lastRefreshedAt: new Date(), lastSha: sha },
+        select: { id: true },
+      });
+      const summary = await writeEntities(tx, entities, { type: "location", locationId: location.id });
+      await recordAudit(tx, { actor, action: "catalog.location.add", target: { type: "location", id: location.id }, data: { target: normalized, ...summaryForAudit(summary) } });
+      return { locationId: location.id, summary };
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/**
+ * Re-reads a location. On success its entities are replaced and the ones it no longer
+ * lists are deleted. On failure the entities keep their last good version and the
+ * error is stored on the location and on each of its entities.
+ */
+export async function refreshLocation(locationId: string, actor: AuditActor = null): Promise<{ ok: boolean; summary?: WriteSummary; error?: string }> {
+  const location = await db.location.findUnique({ where: { id: locationId }, select: { id: true, target: true, lastSha: true } });
+  if (!location) throw new AppError("NOT_FOUND", "That location no longer exists.");
+  try {
+    const { entities, sha } = await readLocation(location.target);
+    const summary = await db.$transaction(
+      async (tx) => {
+        const summary = await writeEntities(tx, entities, { type: "location", locationId });
+        await tx.location.update({ where: { id: locationId }, data: { lastRefreshedAt: new Date(), lastSha: sha, lastError: null } });
+        if (actor || summary.created.length || summary.deleted.length || sha !== location.lastSha) {
+          await recordAudit(tx, { actor, action: "catalog.location.refresh", target: { type: "location", id: locationId }, data: summaryForAudit(summary) });
+        }
+        return summary;
+      },
+      { timeout: 60_000 },
+    );
+    return { ok: true, summary };
+  } catch (error) {
+    const message =
+      error instanceof CatalogImportError
+        ? error.documents.map((d) => `document ${d.document}, ${d.field}: ${d.message}`).join("; ")
+        : error instanceof AppError
+          ? error.message
+          : "The refresh failed unexpectedly. It has been logged.";
+    if (!(error instanceof AppError)) log.error({ err: error, locationId }, "location refresh failed");
+    await db.$transaction([
+      db.location.update({ where: { id: locationId }, data: { lastRefreshedAt: new Date(), lastError: message } }),
+      db.entity.updateMany({ where: { locationId }, data: { refreshError: message } }),
+    ]);
+    return { ok: false, error: message };
+  }
+}
+
+/** Removes a location and every entity it provided. */
+export async function deleteLocation(actor: CurrentUser, locationId: string): Promise<{ deleted: number }> {
+  if (!canRegister(actor)) throw new AppError("FORBIDDEN", "Removing locations needs the platform role.");
+  return db.$transaction(async (tx) => {
+    const location = await tx.location.findUnique({ where: { id: locationId }, select: { target: true } });
+    if (!location) throw new AppError("NOT_FOUND", "That location no longer exists.");
+    const deleted = await tx.entity.count({ where: { locationId } });
+    await tx.location.delete({ where: { id: locationId } });
+    await recordAudit(tx, { actor, action: "catalog.location.delete", target: { type: "location", id: locationId }, data: { target: location.target, deletedEntities: deleted } });
+    return { deleted };
+  });
+}
+
+/** Deletes one entity. Entities from a location must be removed at their source instead. */
+export async function deleteEntity(actor: CurrentUser, key: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const entity = await tx.entity.findUnique({ where: { key }, select: { id: true, owner: true, sourceType: true, location: { select: { target: true } } } });
+    if (!entity) throw new AppError("NOT_FOUND", "That entity no longer exists.");
+    if (!canEditEntity(actor, entity)) throw new AppError("FORBIDDEN", "Only its owning team, platform engineers and admins can delete this entity.");
+    if (entity.sourceType === "location") {
+      throw new AppError("CONFLICT", `This entity comes from ${entity.location?.target ?? "a location"}. Remove it from that file; the next refresh deletes it here.`);
+    }
+    await tx.entity.delete({ where: { id: entity.id } });
+    await recordAudit(tx, { actor, action: "catalog.entity.delete", target: { type: "entity", id: key } });
+  });
+}
+
+const refKeyOrNull = (value: string | undefined, defaultKind: string) =>
+  value ? entityRefKey(parseEntityRef(value, { defaultKind, defaultNamespace: "default" })) : undefined;
+
+/**
+ * Creates or edits a Component from the form. Its owner must be one of the person's
+ * teams unless they are platform or admin; an edit keeps metadata the form doesn't show.
+ */
+export async function saveComponent(actor: CurrentUser, input: ComponentFormInput): Promise<{ key: string; created: boolean }> {
+  const ownerRef = input.owner.includes(":") || input.owner.includes("/") ? input.owner : `group:default/${input.owner}`;
+  const ownerKey = refKeyOrNull(ownerRef, "group")!;
+  const isPlatform = hasRole(actor.role, "platform");
+  if (!isPlatform && !isOwnerTeamMember(actor, ownerKey)) {
+    throw new AppError("FORBIDDEN", "You can only set one of your own teams as the owner.");
+  }
+
+  return db.$transaction(async (tx) => {
+    const existing = input.key
+      ? await tx.entity.findUnique({ where: { key: input.key }, select: { key: true, owner: true, metadata: true, spec: true, sourceType: true, name: true } })
+      : null;
+    if (input.key && !existing) throw new AppError("NOT_FOUND", "That component no longer exists.");
+    if (existing) {
+      if (!canEditEntity(actor, existing)) throw new AppError("FORBIDDEN", "Only its owning team, platform engineers and admins can edit this component.");
+      if (existing.sourceType === "location") throw new AppError("CONFLICT", "This component comes from a location. Edit its catalog-info.yaml instead.");
+      if (existing.name !== input.name) throw new AppError("INVALID", "A component's name cannot change. Create a new one instead.");
+    }
+
+    const metadata = { ...((existing?.metadata as Record<string, unknown>) ?? {}) };
+    Object.assign(metadata, { name: input.name, namespace: "default" });
+    for (const [field, value] of [
+      ["title", input.title],
+      ["description", input.description],
+    ] as const) {
+      if (value) metadata[field] = value;
+      else delete metadata[field];
+    }
+    if (input.tags.length) metadata.tags = input.tags;
+    else delete metadata.tags;
+
+    const spec: Record<string, unknown> = { ...((existing?.spec as Record<string, unknown>) ?? {}), type: input.type, lifecycle: input.lifecycle, owner: ownerRef };
+    const optional = { system: input.system || undefined, dependsOn: input.dependsOn, providesApis: input.providesApis, consumesApis: input.consumesApis };
+    for (const [field, value] of Object.entries(optional)) {
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) delete spec[field];
+      else spec[field] = value;
+    }
+
+    const entity: CatalogEntity = { apiVersion: "backstage.io/v1alpha1", kind: "Component", metadata: metadata as CatalogEntity["metadata"], spec };
+    // Validate exactly as an imported file would be, so the form can't store what an import would refuse.
+    const checked = parseCatalogYaml(toCatalogYaml([entity]));
+    if (checked.errors.length) throw new CatalogImportError(checked.errors);
+
+    const key = entityRefKey({ kind: "Component", namespace: "default", name: input.name });
+    if (!existing && (await tx.entity.findUnique({ where: { key }, select: { id: true } }))) {
+      throw new AppError("CONFLICT", `A component named ${input.name} already exists.`);
+    }
+    await writeEntities(tx, checked.entities, { type: "form" });
+    await recordAudit(tx, {
+      actor,
+      action: existing ? "catalog.entity.update" : "catalog.entity.create",
+      target: { type: "entity", id: key },
+      data: { owner: ownerKey, ...(existing && existing.owner !== ownerKey ? { previousOwner: existing.owner } : {}) },
+    });
+    return { key, created: !existing };
+  });
+}

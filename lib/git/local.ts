@@ -1,0 +1,268 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { log } from "@/lib/log";
+import type { LocationTarget } from "@/lib/git/location";
+import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
+
+// No `import "server-only"`: the demo seed (plain tsx) uses createLocalRepo. Nothing
+// here can reach a client bundle anyway, since it needs node:child_process.
+
+const GIT_TIMEOUT_MS = 5_000;
+
+/** Reads files from git repositories on this machine, only inside `root` (PAVE_GIT_ROOT). */
+export class LocalGitReader implements GitReader {
+  private readonly root: string;
+
+  constructor(options: { root: string }) {
+    this.root = path.resolve(options.root);
+  }
+
+  async readFile(target: LocationTarget): Promise<GitFile> {
+    if (target.host !== "local") {
+      throw new GitReadError("invalid", "This location is not a local git location (file:///…).");
+    }
+    const { ref, path: filePath, repoPath } = target;
+    const gitDir = await resolveGitDirInRoot(this.root, repoPath);
+    const where = `"${filePath}" at "${ref}" in ${repoPath}`;
+
+    // One batch-check answers both "does the ref exist?" and "what is at the path?"; the
+    // names travel on stdin, so nothing the user typed is ever parsed as an option.
+    const check = await runReadGit(gitDir, repoPath, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+      input: `${ref}^{commit}\n${ref}:${filePath}\n`,
+    });
+    const [refLine = "", fileLine = ""] = check.toString("utf8").split("\n");
+    if (refLine.endsWith(" missing") || refLine.endsWith(" ambiguous")) {
+      throw new GitReadError("not_found", `No branch, tag or commit "${ref}" in ${repoPath}.`);
+    }
+    if (fileLine.endsWith(" missing") || fileLine.endsWith(" ambiguous")) {
+      throw new GitReadError("not_found", `File ${where} not found.`);
+    }
+    const [sha = "", type = "", sizeText = ""] = fileLine.split(" ");
+    if (type === "tree") throw new GitReadError("invalid", `${where} is a directory; point the location at a file.`);
+    if (type !== "blob" || !/^[0-9a-f]{40,64}$/.test(sha)) {
+      throw new GitReadError("invalid", `${where} is not a regular file.`);
+    }
+    if (Number(sizeText) > MAX_GIT_FILE_BYTES) {
+      throw new GitReadError("invalid", `${where} is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`);
+    }
+
+    const bytes = await runReadGit(gitDir, repoPath, ["cat-file", "blob", sha], { maxBuffer: MAX_GIT_FILE_BYTES + 1 });
+    return { content: decodeGitFile(bytes, `File ${where}`), sha };
+  }
+}
+
+async function runReadGit(gitDir: string, repoPath: string, args: string[], options: RunOptions): Promise<Buffer> {
+  try {
+    return (await runGit(["--git-dir", gitDir, ...args], options)).stdout;
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    log.warn({ repoPath, command: args[0], stderr: error.stderr, reason: error.reason }, "local git read failed");
+    if (error.reason === "timeout") throw new GitReadError("unavailable", `Reading from ${repoPath} timed out.`, { cause: error });
+    if (error.reason === "too_large") {
+      throw new GitReadError("invalid", `The file is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`, { cause: error });
+    }
+    if (error.reason === "no_git") throw new GitReadError("unavailable", "git is not installed on the Pave server.", { cause: error });
+    if (/not a git repository/i.test(error.stderr)) {
+      throw new GitReadError("not_found", `${repoPath} is not a git repository.`, { cause: error });
+    }
+    throw new GitReadError("unavailable", `Could not read from the git repository ${repoPath}.`, { cause: error });
+  }
+}
+
+/**
+ * Finds the git directory of a repository path and proves it lies inside the root,
+ * after following symlinks, so a link inside the root cannot reach out of it.
+ */
+async function resolveGitDirInRoot(root: string, repoPath: string): Promise<string> {
+  const refusal = () => new GitReadError("forbidden", `Local git locations must be inside PAVE_GIT_ROOT (${root}).`);
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (error) {
+    log.warn({ root, err: error }, "PAVE_GIT_ROOT is not readable");
+    throw new GitReadError("unavailable", `PAVE_GIT_ROOT (${root}) does not exist on the Pave server.`, { cause: error });
+  }
+  const requested = path.resolve(repoPath);
+  // Refuse before touching the file system, so outside paths cannot even be probed.
+  if (!isInside(root, requested) && !isInside(realRoot, requested)) throw refusal();
+
+  let repoDir: string;
+  try {
+    repoDir = await realpath(requested);
+  } catch {
+    throw new GitReadError("not_found", `No git repository at ${repoPath}.`);
+  }
+  if (!isInside(realRoot, repoDir)) throw refusal();
+
+  const gitDir = await findGitDir(repoDir);
+  let realGitDir: string;
+  try {
+    realGitDir = await realpath(gitDir);
+  } catch {
+    throw new GitReadError("not_found", `No git repository at ${repoPath}.`);
+  }
+  if (!isInside(realRoot, realGitDir)) throw refusal();
+  return realGitDir;
+}
+
+/** The git directory of a bare repository, a work tree with `.git/`, or a `.git` file (worktrees). */
+async function findGitDir(repoDir: string): Promise<string> {
+  const dotGit = path.join(repoDir, ".git");
+  const info = await stat(dotGit).catch(() => undefined);
+  if (info?.isDirectory()) return dotGit;
+  if (info?.isFile()) {
+    const pointer = /^gitdir: (.+)$/m.exec(await readFile(dotGit, "utf8"))?.[1]?.trim();
+    if (pointer) return path.resolve(repoDir, pointer);
+  }
+  return repoDir;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+// ---------------------------------------------------------------------------------------
+// Running git
+
+interface RunOptions {
+  input?: string;
+  env?: Record<string, string>;
+  maxBuffer?: number;
+}
+
+type GitFailure = "timeout" | "too_large" | "no_git" | "failed";
+
+class GitCommandError extends Error {
+  constructor(
+    readonly reason: GitFailure,
+    readonly stderr: string,
+  ) {
+    super(`git failed (${reason}): ${stderr.trim().slice(0, 500)}`);
+    this.name = "GitCommandError";
+  }
+}
+
+/**
+ * The environment git runs with: none of the caller's GIT_* variables (a GIT_DIR or
+ * GIT_INDEX_FILE inherited from a hook would redirect us), no system or global config,
+ * no prompts, and stable English messages.
+ */
+function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("GIT_")) delete env[key];
+  }
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: os.devNull,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_OPTIONAL_LOCKS: "0",
+    LC_ALL: "C",
+    ...extra,
+  };
+}
+
+function runGit(args: string[], options: RunOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      ["-c", `core.hooksPath=${os.devNull}`, ...args],
+      {
+        env: gitEnv(options.env),
+        encoding: "buffer",
+        timeout: GIT_TIMEOUT_MS,
+        killSignal: "SIGKILL",
+        maxBuffer: options.maxBuffer ?? MAX_GIT_FILE_BYTES + 1,
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, stderr: stderr.toString("utf8") });
+        const text = stderr.toString("utf8");
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") return reject(new GitCommandError("no_git", text));
+        if (code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return reject(new GitCommandError("too_large", text));
+        if (error.killed) return reject(new GitCommandError("timeout", text));
+        reject(new GitCommandError("failed", text));
+      },
+    );
+    // git may exit before reading all of stdin (e.g. not a repository); that EPIPE is
+    // reported through the exit status above, not as an unhandled error.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(options.input ?? "");
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Creating repositories (tests and the demo seed)
+
+const AUTHOR = { name: "Pave", email: "pave@localhost" };
+
+export interface LocalRepoOptions {
+  /** The branch to create; defaults to "main". */
+  branch?: string;
+  /** The first commit's message. */
+  message?: string;
+}
+
+/**
+ * Creates a bare repository at `dir` (which must be missing or empty) with one commit on
+ * `main` holding `files` (path → content). Returns the commit sha.
+ */
+export async function createLocalRepo(dir: string, files: Record<string, string>, options: LocalRepoOptions = {}): Promise<string> {
+  const branch = options.branch ?? "main";
+  await mkdir(dir, { recursive: true });
+  if ((await readdir(dir)).length > 0) throw new Error(`createLocalRepo: ${dir} is not empty`);
+  await runGit(["init", "--quiet", "--bare", `--initial-branch=${branch}`, "--", dir]);
+  return commitFiles(dir, files, options.message ?? "Initial commit", { branch });
+}
+
+/**
+ * Adds a commit to a bare repository's branch (default "main") on top of its current
+ * tree: each file is written, or removed when its content is null. Returns the commit
+ * sha. Uses git plumbing with a temporary index, so no work tree is involved.
+ */
+export async function commitFiles(
+  bareRepo: string,
+  files: Record<string, string | null>,
+  message: string,
+  options: { branch?: string } = {},
+): Promise<string> {
+  const branch = `refs/heads/${options.branch ?? "main"}`;
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "pave-git-index-"));
+  const env = {
+    GIT_INDEX_FILE: path.join(tmp, "index"),
+    GIT_AUTHOR_NAME: AUTHOR.name,
+    GIT_AUTHOR_EMAIL: AUTHOR.email,
+    GIT_COMMITTER_NAME: AUTHOR.name,
+    GIT_COMMITTER_EMAIL: AUTHOR.email,
+  };
+  const git = async (args: string[], input?: string) =>
+    (await runGit(["--git-dir", bareRepo, ...args], { env, input })).stdout.toString("utf8").trim();
+  try {
+    const parent = await git(["rev-parse", "--verify", "--quiet", `${branch}^{commit}`]).catch(() => "");
+    if (parent) await git(["read-tree", parent]);
+
+    const lines: string[] = [];
+    for (const [filePath, content] of Object.entries(files)) {
+      if (/[\u0000-\u001f]/.test(filePath)) throw new Error(`commitFiles: bad path ${JSON.stringify(filePath)}`);
+      if (content === null) {
+        lines.push(`0 ${"0".repeat(40)}\t${filePath}`);
+      } else {
+        const blob = await git(["hash-object", "-w", "--stdin"], content);
+        lines.push(`100644 ${blob}\t${filePath}`);
+      }
+    }
+    await git(["update-index", "--index-info"], lines.join("\n") + "\n");
+    const tree = await git(["write-tree"]);
+    const commit = await git(["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message]);
+    // The old value makes this a compare-and-swap: a concurrent commit fails loudly.
+    await git(["update-ref", branch, commit, parent]);
+    return commit;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

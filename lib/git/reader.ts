@@ -1,0 +1,33 @@
+import { GitHubReader } from "@/lib/git/github";
+import { LocalGitReader } from "@/lib/git/local";
+import { getGitHubWebUrl, parseLocationTarget, type LocationTarget } from "@/lib/git/location";
+import type { GitFile, GitReader } from "@/lib/git/types";
+
+export interface GitReaderConfig {
+  /** GitHub's REST API base URL; unset means api.github.com. */
+  githubApiUrl?: string;
+  githubToken?: string;
+  /** Local git locations must resolve inside this directory (PAVE_GIT_ROOT). */
+  gitRoot: string;
+}
+
+/** A GitReader for every location kind, plus the parser that matches its configuration. */
+export interface PaveGitReader extends GitReader {
+  /** Parses a location, accepting GitHub URLs of the configured GitHub (github.com or Enterprise). */
+  parseLocation(target: string): LocationTarget;
+}
+
+/** Creates the reader Pave uses: GitHub locations go to Octokit, file:/// ones to local git inside gitRoot. */
+export function createGitReader(config: GitReaderConfig): PaveGitReader {
+  const githubWebUrl = getGitHubWebUrl(config.githubApiUrl);
+  const local = new LocalGitReader({ root: config.gitRoot });
+  let github: GitHubReader | undefined;
+  return {
+    parseLocation: (target) => parseLocationTarget(target, { githubWebUrl }),
+    readFile(target): Promise<GitFile> {
+      if (target.host === "local") return local.readFile(target);
+      github ??= new GitHubReader({ baseUrl: config.githubApiUrl, token: config.githubToken });
+      return github.readFile(target);
+    },
+  };
+}
