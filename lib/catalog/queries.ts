@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import type { CatalogEntity } from "@/lib/catalog/descriptor";
 import { PAGE_SIZE, type CatalogQuery, type Facet, type SortColumn } from "@/lib/catalog/schemas";
 
 /**
@@ -260,6 +261,16 @@ export type EntityDetail = {
   location: { id: string; target: string; lastRefreshedAt: Date | null; lastError: string | null } | null;
   relations: RelationView[];
 };
+
+/** The Backstage descriptor of a stored entity, as it would be exported. */
+export function descriptorOf(entity: Pick<EntityDetail, "apiVersion" | "kind" | "metadata" | "spec">): CatalogEntity {
+  return {
+    apiVersion: entity.apiVersion,
+    kind: entity.kind,
+    metadata: entity.metadata as CatalogEntity["metadata"],
+    ...(entity.spec ? { spec: entity.spec } : {}),
+  };
+}
 
 /** Everything an entity page shows, or null when there is no such entity. */
 export async function getEntityDetail(key: string, client: DbClient = db): Promise<EntityDetail | null> {

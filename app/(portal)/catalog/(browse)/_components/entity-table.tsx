@@ -11,7 +11,7 @@ const COLUMNS: { id: SortColumn; label: string; className?: string }[] = [
   { id: "kind", label: "Kind" },
   { id: "type", label: "Type", className: "hidden sm:table-cell" },
   { id: "owner", label: "Owner", className: "hidden md:table-cell" },
-  { id: "lifecycle", label: "Lifecycle", className: "hidden lg:table-cell" },
+  { id: "lifecycle", label: "Lifecycle", className: "hidden xl:table-cell" },
 ];
 
 function SortHeader({ query, column }: { query: CatalogQuery; column: (typeof COLUMNS)[number] }) {
@@ -40,7 +40,7 @@ export function EntityTable({ query, rows }: { query: CatalogQuery; rows: Entity
       <TableBody>
         {rows.map((e) => (
           <TableRow key={e.key}>
-            <TableCell className="max-w-md">
+            <TableCell className="max-w-xs">
               <Link href={entityHref(e)} className="font-medium text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
                 {e.title || e.name}
               </Link>
@@ -60,7 +60,7 @@ export function EntityTable({ query, rows }: { query: CatalogQuery; rows: Entity
                 "—"
               )}
             </TableCell>
-            <TableCell className="hidden lg:table-cell">{e.lifecycle || "—"}</TableCell>
+            <TableCell className="hidden xl:table-cell">{e.lifecycle || "—"}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -7,6 +7,39 @@ import { refLabel, toggleFacet } from "@/lib/catalog/paths";
 
 const LABELS: Record<Facet, string> = { kind: "Kind", type: "Type", owner: "Owner", lifecycle: "Lifecycle", system: "System", tag: "Tags" };
 const REF_FACETS: Partial<Record<Facet, string>> = { owner: "group", system: "system" };
+const VISIBLE = 8;
+
+function FacetValues({ facet, values, query }: { facet: Facet; values: FacetCounts[Facet]; query: CatalogQuery }) {
+  return (
+    <ul className="flex flex-col gap-0.5">
+      {values.map(({ value, count }) => {
+        const active = query[facet].includes(value);
+        const label = REF_FACETS[facet] ? refLabel(value, REF_FACETS[facet]) : value;
+        return (
+          <li key={value}>
+            <Link
+              href={toggleFacet(query, facet, value)}
+              scroll={false}
+              role="checkbox"
+              aria-checked={active}
+              aria-label={`${LABELS[facet]}: ${label} (${count})`}
+              className={cn(
+                "flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+                active && "font-medium text-primary",
+              )}
+            >
+              <span className={cn("flex size-4 shrink-0 items-center justify-center rounded border", active ? "border-primary bg-primary text-primary-foreground" : "border-input")}>
+                {active ? <Check className="size-3" aria-hidden /> : null}
+              </span>
+              <span className="min-w-0 flex-1 truncate">{label}</span>
+              <span className="tabular-nums text-xs text-muted-foreground">{count.toLocaleString("en")}</span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 /** Filters with live counts; each value is a link, so filtering works without JavaScript. */
 export function FacetPanel({ query, facets }: { query: CatalogQuery; facets: FacetCounts }) {
@@ -20,33 +53,13 @@ export function FacetPanel({ query, facets }: { query: CatalogQuery; facets: Fac
             <h2 id={`facet-${facet}`} className="mb-1.5 text-xs font-semibold uppercase tracking-wide text-muted-foreground">
               {LABELS[facet]}
             </h2>
-            <ul className="flex flex-col gap-0.5">
-              {values.map(({ value, count }) => {
-                const active = query[facet].includes(value);
-                const label = REF_FACETS[facet] ? refLabel(value, REF_FACETS[facet]) : value;
-                return (
-                  <li key={value}>
-                    <Link
-                      href={toggleFacet(query, facet, value)}
-                      scroll={false}
-                      role="checkbox"
-                      aria-checked={active}
-                      aria-label={`${LABELS[facet]}: ${label} (${count})`}
-                      className={cn(
-                        "flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                        active && "font-medium text-primary",
-                      )}
-                    >
-                      <span className={cn("flex size-4 shrink-0 items-center justify-center rounded border", active ? "border-primary bg-primary text-primary-foreground" : "border-input")}>
-                        {active ? <Check className="size-3" aria-hidden /> : null}
-                      </span>
-                      <span className="min-w-0 flex-1 truncate">{label}</span>
-                      <span className="tabular-nums text-xs text-muted-foreground">{count.toLocaleString("en")}</span>
-                    </Link>
-                  </li>
-                );
-              })}
-            </ul>
+            <FacetValues facet={facet} values={values.slice(0, VISIBLE)} query={query} />
+            {values.length > VISIBLE ? (
+              <details open={values.slice(VISIBLE).some((v) => query[facet].includes(v.value))}>
+                <summary className="cursor-pointer rounded px-2 py-1 text-xs text-primary hover:underline">Show {values.length - VISIBLE} more</summary>
+                <FacetValues facet={facet} values={values.slice(VISIBLE)} query={query} />
+              </details>
+            ) : null}
           </section>
         );
       })}

@@ -1,23 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AlertTriangle, Download, ExternalLink, Pencil } from "lucide-react";
+import { AlertTriangle, BookOpen, Database, Download, ExternalLink, Flag, Gauge, ListChecks, Pencil } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { requireUser } from "@/lib/auth/session";
-import { getEntityDetail } from "@/lib/catalog/queries";
+import { descriptorOf, getEntityDetail } from "@/lib/catalog/queries";
 import { entityRefKey } from "@/lib/catalog/refs";
 import { canEditEntity } from "@/lib/catalog/permissions";
 import { entityHref, entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
 import { toCatalogYaml } from "@/lib/catalog/export";
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
 import { DependencyGraph } from "./_components/dependency-graph";
 import { RelationList } from "./_components/relation-list";
 import { DeleteEntityButton } from "./_components/delete-entity-button";
-import { BookOpen, Database, Flag, Gauge, ListChecks } from "lucide-react";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -32,6 +30,9 @@ const TABS = [
   { id: "source", label: "Source" },
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
+
+// Kinds whose page shows the dependency graph; for teams and systems the lists say more.
+const GRAPH_KINDS = new Set(["Component", "API", "Resource"]);
 
 // Tabs that later features fill; until then each says what it will show.
 const COMING = {
@@ -69,7 +70,7 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
   const href = entityHref(entity);
   const links = (entity.metadata.links as { url: string; title?: string }[] | undefined) ?? [];
   const annotations = (entity.metadata.annotations as Record<string, string> | undefined) ?? {};
-  const descriptor: CatalogEntity = { apiVersion: entity.apiVersion, kind: entity.kind, metadata: entity.metadata as CatalogEntity["metadata"], ...(entity.spec ? { spec: entity.spec } : {}) };
+  const descriptor = descriptorOf(entity);
 
   return (
     <>
@@ -181,7 +182,7 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
               <CardTitle>Relations</CardTitle>
             </CardHeader>
             <CardContent className="flex flex-col gap-5">
-              <DependencyGraph center={entity.key} relations={entity.relations} />
+              {GRAPH_KINDS.has(entity.kind) ? <DependencyGraph center={entity.key} label={entity.name} relations={entity.relations} /> : null}
               <RelationList relations={entity.relations} />
             </CardContent>
           </Card>

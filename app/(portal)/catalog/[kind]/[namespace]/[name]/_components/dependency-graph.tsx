@@ -12,7 +12,7 @@ type Node = { key: string; type: string; resolved: boolean };
  * A small graph: who depends on this entity (left), the entity, and what it depends on,
  * provides or consumes (right). Server-rendered SVG; every node is a link.
  */
-export function DependencyGraph({ center, relations }: { center: string; relations: RelationView[] }) {
+export function DependencyGraph({ center, label, relations }: { center: string; label: string; relations: RelationView[] }) {
   const left: Node[] = relations.filter((r) => UPSTREAM.has(r.type)).map((r) => ({ key: r.target, type: r.type, resolved: !!r.entity }));
   const right: Node[] = relations.filter((r) => DOWNSTREAM.has(r.type)).map((r) => ({ key: r.target, type: r.type, resolved: !!r.entity }));
   if (!left.length && !right.length) {
@@ -51,7 +51,7 @@ export function DependencyGraph({ center, relations }: { center: string; relatio
         {renderSide(right, width - 10 - nodeW, width - 10 - nodeW)}
         <rect x={cx - 90} y={cy - 16} width={180} height={32} rx={8} className="fill-primary" />
         <text x={cx} y={cy + 4} textAnchor="middle" className="fill-primary-foreground text-[12px] font-semibold">
-          {truncate(refLabel(center), 26)}
+          {truncate(label, 24)}
         </text>
       </svg>
       <figcaption className="mt-1 text-xs text-muted-foreground">

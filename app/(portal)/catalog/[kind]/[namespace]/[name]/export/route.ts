@@ -1,8 +1,7 @@
 import { getCurrentUser } from "@/lib/auth/session";
-import { getEntityDetail } from "@/lib/catalog/queries";
+import { descriptorOf, getEntityDetail } from "@/lib/catalog/queries";
 import { entityRefKey } from "@/lib/catalog/refs";
 import { toCatalogYaml } from "@/lib/catalog/export";
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
 
 // Downloads the entity as a Backstage catalog-info.yaml.
 export async function GET(_request: Request, { params }: { params: Promise<{ kind: string; namespace: string; name: string }> }) {
@@ -16,7 +15,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ kin
   }
   const entity = await getEntityDetail(key);
   if (!entity) return Response.json({ error: "No such entity" }, { status: 404 });
-  const descriptor: CatalogEntity = { apiVersion: entity.apiVersion, kind: entity.kind, metadata: entity.metadata as CatalogEntity["metadata"], ...(entity.spec ? { spec: entity.spec } : {}) };
+  const descriptor = descriptorOf(entity);
   return new Response(toCatalogYaml([descriptor]), {
     headers: {
       "content-type": "application/yaml; charset=utf-8",
