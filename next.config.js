@@ -7,6 +7,8 @@ const nextConfig = {
   experimental: {
     // Enables forbidden()/unauthorized() so a role check renders a real 403 page.
     authInterrupts: true,
+    // catalog-info.yaml files up to 2 MB are pasted into a server action.
+    serverActions: { bodySizeLimit: "3mb" },
   },
 };
 

@@ -17,10 +17,10 @@ test.describe("catalog", () => {
 
     // Filter by kind with a live count; the URL holds the whole state.
     const filters = page.getByRole("navigation", { name: "Filters" });
-    const componentFilter = filters.getByRole("checkbox", { name: /^Kind: Component \(\d+\)$/ });
+    const componentFilter = filters.getByRole("link", { name: /^Kind: Component \(\d+\)$/ });
     await componentFilter.click();
     await expect(page).toHaveURL(/kind=Component/);
-    await expect(filters.getByRole("checkbox", { name: /^Kind: Component/ })).toHaveAttribute("aria-checked", "true");
+    await expect(filters.getByRole("link", { name: /^Kind: Component \(\d+\), selected$/ })).toBeVisible();
     await expect(table.getByRole("cell", { name: "API", exact: true })).toHaveCount(0);
 
     // A shared URL shows the same view.

@@ -88,3 +88,24 @@ describe("catalog locations (local git)", () => {
     await expect(addLocation(member, target)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("the scheduled refresh job", () => {
+  it("refreshes every location and reports failures without stopping", async () => {
+    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    const { jobs } = await import("@/lib/jobs");
+    const platform = await createUser({ role: "platform" });
+    const good = await newRepo({ "catalog-info.yaml": component("job-a") });
+    const bad = await newRepo({ "catalog-info.yaml": component("job-b") });
+    await addLocation(platform, good.target);
+    await addLocation(platform, bad.target);
+    await commitFiles(good.repo, { "catalog-info.yaml": [component("job-a"), component("job-c")].join("---\n") }, "add job-c");
+    await commitFiles(bad.repo, { "catalog-info.yaml": "not: [valid" }, "break");
+
+    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1 });
+    expect((await db.entity.findMany({ orderBy: { key: "asc" }, select: { key: true } })).map((e) => e.key)).toEqual([
+      "component:default/job-a",
+      "component:default/job-b",
+      "component:default/job-c",
+    ]);
+  });
+});

@@ -1,7 +1,5 @@
 import "server-only";
-import path from "node:path";
 import { db } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -13,7 +11,7 @@ import { canEditEntity, canRegister, isOwnerTeamMember } from "@/lib/catalog/per
 import type { ComponentFormInput } from "@/lib/catalog/schemas";
 import { CatalogImportError, writeEntities, type WriteSummary } from "@/lib/catalog/store";
 import { hasRole } from "@/lib/auth/roles";
-import { createGitReader } from "@/lib/git/reader";
+import { getGitReader } from "@/lib/git/reader";
 
 const summaryForAudit = (s: WriteSummary) => ({
   created: s.created.length,
@@ -46,15 +44,9 @@ export async function importCatalogYaml(actor: CurrentUser, yaml: string): Promi
   );
 }
 
-/** The git reader for this configuration (GitHub through Octokit, or local git repos). */
-export function gitReader() {
-  const env = getEnv();
-  return createGitReader({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
-}
-
 /** Reads a location's file and parses it. Git errors are AppErrors written for users. */
 async function readLocation(target: string): Promise<{ entities: CatalogEntity[]; sha: string }> {
-  const reader = gitReader();
+  const reader = getGitReader();
   const file = await reader.readFile(reader.parseLocation(target));
   return { entities: parseOrThrow(file.content), sha: file.sha };
 }
@@ -66,7 +58,7 @@ export async function addLocation(actor: CurrentUser, target: string): Promise<{
   if (await db.location.findUnique({ where: { target: normalized }, select: { id: true } })) {
     throw new AppError("CONFLICT", "That location is already registered. Refresh it from the Locations list.");
   }
-  const host = gitReader().parseLocation(normalized).host;
+  const host = getGitReader().parseLocation(normalized).host;
   const { entities, sha } = await readLocation(normalized);
   return db.$transaction(
     async (tx) => {

@@ -1,3 +1,5 @@
+import path from "node:path";
+import { getEnv } from "@/lib/env";
 import { GitHubReader } from "@/lib/git/github";
 import { LocalGitReader } from "@/lib/git/local";
 import { getGitHubWebUrl, parseLocationTarget, type LocationTarget } from "@/lib/git/location";
@@ -30,4 +32,10 @@ export function createGitReader(config: GitReaderConfig): PaveGitReader {
       return github.readFile(target);
     },
   };
+}
+
+/** The reader for this process's configuration (GITHUB_API_URL, GITHUB_TOKEN, PAVE_GIT_ROOT). */
+export function getGitReader(): PaveGitReader {
+  const env = getEnv();
+  return createGitReader({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
 }

@@ -20,9 +20,7 @@ function FacetValues({ facet, values, query }: { facet: Facet; values: FacetCoun
             <Link
               href={toggleFacet(query, facet, value)}
               scroll={false}
-              role="checkbox"
-              aria-checked={active}
-              aria-label={`${LABELS[facet]}: ${label} (${count})`}
+              aria-label={`${LABELS[facet]}: ${label} (${count})${active ? ", selected" : ""}`}
               className={cn(
                 "flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
                 active && "font-medium text-primary",
