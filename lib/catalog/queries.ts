@@ -161,11 +161,22 @@ export async function countFacets(query: CatalogQuery, client: DbClient = db): P
   const columns = Object.keys(FACET_COLUMN) as Exclude<Facet, "tag">[];
   const result: FacetCounts = { kind: [], type: [], owner: [], lifecycle: [], system: [], tag: [], total: 0 };
 
-  const unfiltered = !(query.q && toPrefixTsquery(query.q)) && [...columns, "tag" as const].every((f) => query[f].length === 0);
-  if (unfiltered) {
-    // The catalog's landing page: counts kept current by triggers, no scan of the entities.
-    const rows = await client.catalogFacetCount.findMany({ select: { facet: true, value: true, count: true } });
-    for (const row of rows) result[row.facet as Facet]?.push({ value: row.value, count: row.count });
+  const onlyKinds = !(query.q && toPrefixTsquery(query.q)) && [...columns, "tag" as const].every((f) => f === "kind" || query[f].length === 0);
+  if (onlyKinds) {
+    // No filter, or only a kind filter: counts kept current by triggers, no scan of the entities.
+    const kinds = new Set(query.kind);
+    const rows = await client.catalogFacetCount.findMany({ select: { kind: true, facet: true, value: true, count: true } });
+    const sums = new Map<string, number>();
+    for (const row of rows) {
+      // The kind facet ignores its own selection; every other facet counts the selected kinds.
+      if (row.facet !== "kind" && kinds.size && !kinds.has(row.kind)) continue;
+      const id = `${row.facet}\u0000${row.value}`;
+      sums.set(id, (sums.get(id) ?? 0) + row.count);
+    }
+    for (const [id, count] of sums) {
+      const [facet, value] = id.split("\u0000") as [Facet, string];
+      result[facet]?.push({ value, count });
+    }
     return finishFacets(query, result);
   }
 

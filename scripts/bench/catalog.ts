@@ -130,6 +130,7 @@ await measure("full-text search (page 1 of results)", 50, (i) => searchEntities(
 await measure("facet counts, no filter", 100, () => countFacets(q({})));
 await measure("facet counts, search + 2 filters", 100, (i) => countFacets(q({ q: searches[i % searches.length]!, kind: "Component", lifecycle: "production" })));
 await measure("facet counts, one broad filter (kind=Component)", 100, () => countFacets(q({ kind: "Component" })));
+await measure("facet counts, one broad filter (lifecycle=production)", 100, () => countFacets(q({ lifecycle: "production" })));
 await measure("list page 1", 50, () => searchEntities(q({})));
 
 // The cursor of page 400 (rows 9,976–10,000 by name), found once outside the timing.
