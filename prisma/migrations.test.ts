@@ -2,14 +2,15 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { databaseUrl, prismaCli } from "@/lib/testing/database";
+import { prismaCli } from "@/lib/testing/database";
 
 // Replays prisma/migrations on a shadow database and compares the result with
 // schema.prisma, through the same Prisma CLI and schema engine developers use.
 function diffMigrationsAgainst(schemaPath: string) {
   return prismaCli(
     ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema", schemaPath, "--script", "--exit-code"],
-    databaseUrl(`pave_test_w${process.env.VITEST_POOL_ID ?? "0"}`),
+    // The worker's own database: migrate diff only connects to it (to make a shadow database).
+    process.env.DATABASE_URL!,
   );
 }
 

@@ -7,7 +7,6 @@ import pg from "pg";
  * A template is migrated once per run; each vitest worker gets its own copy.
  */
 const root = path.resolve(import.meta.dirname, "../..");
-export const TEMPLATE_DB = "pave_test_template";
 
 /** The server tests use, as a URL to its maintenance database. Refuses anything not local. */
 export function testServerUrl(): URL {
