@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts", "templates/*.test.ts"],
     environment: "node",
     globalSetup: ["./lib/testing/global-setup.ts"],
     setupFiles: ["./lib/testing/worker-setup.ts"],

@@ -1,4 +1,4 @@
-import { Boxes, Database, Flag, Gauge, Sparkles, type LucideIcon } from "lucide-react";
+import { Database, Flag, Gauge, type LucideIcon } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 
@@ -6,20 +6,6 @@ type Section = { title: string; description: string; icon: LucideIcon; emptyTitl
 
 // Sections whose features are still being built: each shows its purpose and an honest empty state.
 const SECTIONS = {
-  catalog: {
-    title: "Catalog",
-    description: "Every service, API and resource your organisation runs, with owners and dependencies.",
-    icon: Boxes,
-    emptyTitle: "The catalog is empty",
-    emptyBody: "Services will appear here once the catalog can import catalog-info.yaml files.",
-  },
-  create: {
-    title: "Create",
-    description: "Start a new service from a golden-path template.",
-    icon: Sparkles,
-    emptyTitle: "No templates yet",
-    emptyBody: "Golden-path templates will be listed here.",
-  },
   "self-service": {
     title: "Self-service",
     description: "Request infrastructure without filing a ticket.",

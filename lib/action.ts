@@ -67,7 +67,10 @@ export function defineAction<S extends z.ZodType, T>(config: ActionConfig<S, T>)
       return { ok: true, data: await config.run(parsed.data, { user }) };
     } catch (error) {
       unstable_rethrow(error); // redirect() and notFound() from run() are control flow, not failures
-      if (error instanceof AppError) return { ok: false, error: error.message, details: error.details, values: echoValues(raw as Record<string, unknown>) };
+      if (error instanceof AppError) {
+        const fieldErrors = Object.keys(error.fields).length ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k, [v]])) : undefined;
+        return { ok: false, error: error.message, details: error.details, fieldErrors, values: echoValues(raw as Record<string, unknown>) };
+      }
       log.error({ action: config.name, userId: user.id, err: error }, "action failed");
       return { ok: false, error: GENERIC_ERROR_MESSAGE };
     }

@@ -20,6 +20,8 @@ export class AppError extends Error {
     message: string,
     /** Specific problems to list under the message, e.g. one per document of a file. */
     readonly details: string[] = [],
+    /** Problems tied to form fields, by field name. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = "AppError";

@@ -14,7 +14,9 @@ import { refreshLocation } from "@/lib/catalog/mutations";
 type JobDefinition = {
   /** A cron expression (UTC) when the job also runs on a schedule. */
   cron?: string;
-  handler: (data: Record<string, unknown>) => Promise<unknown>;
+  /** pg-boss retries a job whose handler throws, up to this many times, with backoff. */
+  retryLimit?: number;
+  handler: (data: Record<string, unknown>, attempt: { retryCount: number; retryLimit: number }) => Promise<unknown>;
 };
 
 export const jobs = {
@@ -36,6 +38,18 @@ export const jobs = {
       return { refreshed: locations.length - failed, failed };
     },
   },
+  "scaffolder.run": {
+    retryLimit: 2,
+    async handler(data, attempt) {
+      const { executeRun, failQueuedRun } = await import("@/lib/scaffolder/runs");
+      const runId = String(data.runId);
+      const result = await executeRun(runId);
+      if (result !== "retry") return { runId, result };
+      if (attempt.retryCount < attempt.retryLimit) throw new Error(`run ${runId} hit a temporary failure; pg-boss retries it`);
+      await failQueuedRun(runId);
+      return { runId, result: "failed" };
+    },
+  },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobs;
@@ -53,7 +67,11 @@ function connect(options: { worker: boolean }): Promise<PgBoss> {
     });
     boss.on("error", (err) => log.error({ err: { message: err.message } }, "pg-boss error"));
     await boss.start();
-    for (const name of Object.keys(jobs)) await boss.createQueue(name);
+    for (const [name, job] of Object.entries(jobs) as [string, JobDefinition][]) {
+      const policy = { name, retryLimit: job.retryLimit ?? 0, retryDelay: 20, retryBackoff: true };
+      await boss.createQueue(name, policy);
+      await boss.updateQueue(name, policy); // an existing queue keeps its old policy otherwise
+    }
     return boss;
   })();
   return globalForBoss.paveBoss;
@@ -70,11 +88,11 @@ export async function startWorker(): Promise<PgBoss> {
   const boss = await connect({ worker: true });
   for (const [name, job] of Object.entries(jobs) as [JobName, JobDefinition][]) {
     if (job.cron) await boss.schedule(name, job.cron, {}, { tz: "UTC" });
-    await boss.work<Record<string, unknown>>(name, async (batch) => {
+    await boss.work<Record<string, unknown>>(name, { includeMetadata: true }, async (batch) => {
       for (const item of batch) {
         const started = Date.now();
         try {
-          const result = await job.handler(item.data ?? {});
+          const result = await job.handler(item.data ?? {}, { retryCount: item.retryCount, retryLimit: item.retryLimit });
           log.info({ job: name, jobId: item.id, ms: Date.now() - started, result }, "job done");
         } catch (err) {
           log.error({ job: name, jobId: item.id, err }, "job failed");

@@ -58,20 +58,37 @@ export async function addLocation(actor: CurrentUser, target: string): Promise<{
   if (await db.location.findUnique({ where: { target: normalized }, select: { id: true } })) {
     throw new AppError("CONFLICT", "That location is already registered. Refresh it from the Locations list.");
   }
-  const host = getGitReader().parseLocation(normalized).host;
-  const { entities, sha } = await readLocation(normalized);
+  return createLocation(actor, normalized);
+}
+
+async function createLocation(actor: AuditActor, target: string): Promise<{ locationId: string; summary: WriteSummary; entities: CatalogEntity[] }> {
+  const host = getGitReader().parseLocation(target).host;
+  const { entities, sha } = await readLocation(target);
   return db.$transaction(
     async (tx) => {
       const location = await tx.location.create({
-        data: { target: normalized, host, createdById: actor.id, lastRefreshedAt: new Date(), lastSha: sha },
+        data: { target, host, createdById: actor?.id ?? null, lastRefreshedAt: new Date(), lastSha: sha },
         select: { id: true },
       });
       const summary = await writeEntities(tx, entities, { type: "location", locationId: location.id });
-      await recordAudit(tx, { actor, action: "catalog.location.add", target: { type: "location", id: location.id }, data: { target: normalized, ...summaryForAudit(summary) } });
-      return { locationId: location.id, summary };
+      await recordAudit(tx, { actor, action: "catalog.location.add", target: { type: "location", id: location.id }, data: { target, ...summaryForAudit(summary) } });
+      return { locationId: location.id, summary, entities };
     },
     { timeout: 60_000 },
   );
+}
+
+/**
+ * Registers the catalog-info.yaml a template run just published, on behalf of the
+ * person who ran it (templates are the paved road: no platform role needed). A retried
+ * run finds its location already there and refreshes it instead of adding another.
+ */
+export async function registerPublishedLocation(actor: AuditActor, target: string): Promise<{ entities: CatalogEntity[] }> {
+  const existing = await db.location.findUnique({ where: { target }, select: { id: true } });
+  if (!existing) return createLocation(actor, target);
+  const refreshed = await refreshLocation(existing.id, actor);
+  if (!refreshed.ok) throw new AppError("UNAVAILABLE", refreshed.error ?? "The catalog could not read the new repository.");
+  return { entities: (await readLocation(target)).entities };
 }
 
 /**

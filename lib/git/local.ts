@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { log } from "@/lib/log";
@@ -135,10 +135,12 @@ interface RunOptions {
 
 type GitFailure = "timeout" | "too_large" | "no_git" | "failed";
 
-class GitCommandError extends Error {
+/** A git command that failed; `exitCode` is git's exit status when it ran to the end. */
+export class GitCommandError extends Error {
   constructor(
     readonly reason: GitFailure,
     readonly stderr: string,
+    readonly exitCode?: number,
   ) {
     super(`git failed (${reason}): ${stderr.trim().slice(0, 500)}`);
     this.name = "GitCommandError";
@@ -182,11 +184,11 @@ function runGit(args: string[], options: RunOptions = {}): Promise<{ stdout: Buf
       (error, stdout, stderr) => {
         if (!error) return resolve({ stdout, stderr: stderr.toString("utf8") });
         const text = stderr.toString("utf8");
-        const code = (error as NodeJS.ErrnoException).code;
+        const code = (error as { code?: unknown }).code;
         if (code === "ENOENT") return reject(new GitCommandError("no_git", text));
         if (code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return reject(new GitCommandError("too_large", text));
         if (error.killed) return reject(new GitCommandError("timeout", text));
-        reject(new GitCommandError("failed", text));
+        reject(new GitCommandError("failed", text, typeof code === "number" ? code : undefined));
       },
     );
     // git may exit before reading all of stdin (e.g. not a repository); that EPIPE is
@@ -197,9 +199,24 @@ function runGit(args: string[], options: RunOptions = {}): Promise<{ stdout: Buf
 }
 
 // ---------------------------------------------------------------------------------------
-// Creating repositories (tests and the demo seed)
+// Creating and changing repositories (the local GitWriter, tests and the demo seed)
 
 const AUTHOR = { name: "Pave", email: "pave@localhost" };
+
+/** The environment for commands that create commits: a fixed author, so no user config is needed. */
+function commitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: AUTHOR.name,
+    GIT_AUTHOR_EMAIL: AUTHOR.email,
+    GIT_COMMITTER_NAME: AUTHOR.name,
+    GIT_COMMITTER_EMAIL: AUTHOR.email,
+    ...extra,
+  };
+}
+
+async function gitText(bareRepo: string, args: string[], options: RunOptions = {}): Promise<string> {
+  return (await runGit(["--git-dir", bareRepo, ...args], options)).stdout.toString("utf8").trim();
+}
 
 export interface LocalRepoOptions {
   /** The branch to create; defaults to "main". */
@@ -216,8 +233,14 @@ export async function createLocalRepo(dir: string, files: Record<string, string>
   const branch = options.branch ?? "main";
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) throw new Error(`createLocalRepo: ${dir} is not empty`);
-  await runGit(["init", "--quiet", "--bare", `--initial-branch=${branch}`, "--", dir]);
+  await initBareRepo(dir, { branch });
   return commitFiles(dir, files, options.message ?? "Initial commit", { branch });
+}
+
+/** Runs `git init --bare` in `dir` with HEAD on `branch`, and writes git's `description` file if given. */
+export async function initBareRepo(dir: string, options: { branch?: string; description?: string } = {}): Promise<void> {
+  await runGit(["init", "--quiet", "--bare", `--initial-branch=${options.branch ?? "main"}`, "--", dir]);
+  if (options.description !== undefined) await writeFile(path.join(dir, "description"), `${options.description}\n`);
 }
 
 /**
@@ -233,15 +256,8 @@ export async function commitFiles(
 ): Promise<string> {
   const branch = `refs/heads/${options.branch ?? "main"}`;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "pave-git-index-"));
-  const env = {
-    GIT_INDEX_FILE: path.join(tmp, "index"),
-    GIT_AUTHOR_NAME: AUTHOR.name,
-    GIT_AUTHOR_EMAIL: AUTHOR.email,
-    GIT_COMMITTER_NAME: AUTHOR.name,
-    GIT_COMMITTER_EMAIL: AUTHOR.email,
-  };
-  const git = async (args: string[], input?: string) =>
-    (await runGit(["--git-dir", bareRepo, ...args], { env, input })).stdout.toString("utf8").trim();
+  const env = commitEnv({ GIT_INDEX_FILE: path.join(tmp, "index") });
+  const git = (args: string[], input?: string) => gitText(bareRepo, args, { env, input });
   try {
     const parent = await git(["rev-parse", "--verify", "--quiet", `${branch}^{commit}`]).catch(() => "");
     if (parent) await git(["read-tree", parent]);
@@ -265,4 +281,103 @@ export async function commitFiles(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** A commit as the writers need it. */
+export interface LocalCommit {
+  sha: string;
+  parents: string[];
+  message: string;
+}
+
+/** The commit at the head of `branch`, or undefined when the branch does not exist. */
+export async function readBranchHead(bareRepo: string, branch: string): Promise<LocalCommit | undefined> {
+  const sha = await resolveBranch(bareRepo, branch);
+  if (!sha) return undefined;
+  const raw = await gitText(bareRepo, ["cat-file", "commit", sha]);
+  const split = raw.indexOf("\n\n");
+  const header = split === -1 ? raw : raw.slice(0, split);
+  const parents = [...header.matchAll(/^parent ([0-9a-f]+)$/gm)].map((match) => match[1] ?? "");
+  return { sha, parents, message: split === -1 ? "" : raw.slice(split + 2) };
+}
+
+/** The sha a branch points to, or undefined when it does not exist. */
+export async function resolveBranch(bareRepo: string, branch: string): Promise<string | undefined> {
+  try {
+    return await gitText(bareRepo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `refs/heads/${branch}^{commit}`]);
+  } catch (error) {
+    // `--verify --quiet` exits 1, silently, for a missing ref; other failures are real.
+    if (error instanceof GitCommandError && error.exitCode === 1 && error.stderr.trim() === "") return undefined;
+    throw error;
+  }
+}
+
+/** The names of all branches, sorted. */
+export async function listBranches(bareRepo: string): Promise<string[]> {
+  const out = await gitText(bareRepo, ["for-each-ref", "--format=%(refname:lstrip=2)", "refs/heads/"]);
+  return out === "" ? [] : out.split("\n");
+}
+
+/** The branch HEAD names, i.e. the repository's default branch. */
+export async function getHeadBranch(bareRepo: string): Promise<string> {
+  return gitText(bareRepo, ["symbolic-ref", "--short", "HEAD"]);
+}
+
+/** Points HEAD at `branch`, making it the default branch that clones check out. */
+export async function setHeadBranch(bareRepo: string, branch: string): Promise<void> {
+  await gitText(bareRepo, ["symbolic-ref", "HEAD", `refs/heads/${branch}`]);
+}
+
+/** Creates `branch` at `sha`; fails if the branch already exists. */
+export async function createBranch(bareRepo: string, branch: string, sha: string): Promise<void> {
+  await gitText(bareRepo, ["update-ref", `refs/heads/${branch}`, sha, ""]);
+}
+
+/** Thrown by mergeBranches when the branches change the same lines. */
+export class LocalMergeConflictError extends Error {
+  constructor(readonly base: string, readonly head: string) {
+    super(`merging ${head} into ${base} conflicts`);
+    this.name = "LocalMergeConflictError";
+  }
+}
+
+/**
+ * Merges `head` into `base` without a work tree: a fast-forward when `base` has not moved
+ * on, otherwise a merge commit whose tree comes from `git merge-tree --write-tree`
+ * (git 2.38 or later). Returns the new head of `base`; throws LocalMergeConflictError when
+ * the changes conflict, leaving both branches as they were.
+ */
+export async function mergeBranches(
+  bareRepo: string,
+  options: { base: string; head: string; message: string },
+): Promise<{ sha: string; fastForward: boolean }> {
+  const baseSha = await resolveBranch(bareRepo, options.base);
+  const headSha = await resolveBranch(bareRepo, options.head);
+  if (!baseSha) throw new Error(`mergeBranches: no branch ${options.base}`);
+  if (!headSha) throw new Error(`mergeBranches: no branch ${options.head}`);
+  const isAncestor = async (ancestor: string, of: string) => {
+    try {
+      await gitText(bareRepo, ["merge-base", "--is-ancestor", ancestor, of]);
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && error.exitCode === 1) return false;
+      throw error;
+    }
+  };
+  if (await isAncestor(headSha, baseSha)) return { sha: baseSha, fastForward: true };
+  const baseRef = `refs/heads/${options.base}`;
+  if (await isAncestor(baseSha, headSha)) {
+    await gitText(bareRepo, ["update-ref", baseRef, headSha, baseSha]);
+    return { sha: headSha, fastForward: true };
+  }
+  let tree: string;
+  try {
+    tree = (await gitText(bareRepo, ["merge-tree", "--write-tree", "--no-messages", baseSha, headSha])).split("\n")[0] ?? "";
+  } catch (error) {
+    if (error instanceof GitCommandError && error.exitCode === 1) throw new LocalMergeConflictError(options.base, options.head);
+    throw error;
+  }
+  const commit = await gitText(bareRepo, ["commit-tree", tree, "-p", baseSha, "-p", headSha, "-m", options.message], { env: commitEnv() });
+  await gitText(bareRepo, ["update-ref", baseRef, commit, baseSha]);
+  return { sha: commit, fastForward: false };
 }

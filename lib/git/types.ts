@@ -55,3 +55,78 @@ export function decodeGitFile(bytes: Uint8Array, describe: string): string {
     throw new GitReadError("invalid", `${describe} is not a UTF-8 text file.`);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+export type RepositoryVisibility = "private" | "internal" | "public";
+
+export interface CreateRepositoryInput {
+  /** The organization (or, on GitHub, the token's own user) that will own the repository. */
+  owner: string;
+  name: string;
+  description?: string;
+  /** Defaults to "private". "internal" exists only for GitHub Enterprise organizations. */
+  visibility?: RepositoryVisibility;
+  /** Defaults to "main". */
+  defaultBranch?: string;
+  /** path → UTF-8 content, pushed as one commit. */
+  files: Record<string, string>;
+  /** Defaults to "Initial commit"; a `Pave-Run: <runId>` trailer is always appended. */
+  commitMessage?: string;
+  /** The scaffolder run doing this; a retry with the same runId picks up where it stopped. */
+  runId: string;
+}
+
+export interface CreateRepositoryResult {
+  /** Where to clone or browse the repository (GitHub's html_url, or file:///…/<name>.git). */
+  remoteUrl: string;
+  /** A location base: `${repoContentsUrl}/catalog-info.yaml` is a valid location. */
+  repoContentsUrl: string;
+  defaultBranch: string;
+  /** False when an earlier attempt of the same run had already created the repository. */
+  created: boolean;
+}
+
+export interface OpenPullRequestInput {
+  owner: string;
+  repo: string;
+  title: string;
+  body: string;
+  /** The branch the change is committed to; created from the target branch's head. */
+  branchName: string;
+  /** Defaults to the repository's default branch. */
+  targetBranch?: string;
+  /** path → new content, or null to delete the file. */
+  files: Record<string, string | null>;
+  /** Defaults to the title. */
+  commitMessage?: string;
+  draft?: boolean;
+  reviewers?: string[];
+  teamReviewers?: string[];
+  /** When an open pull request from branchName exists, push this change to it too. */
+  update?: boolean;
+  /** Marks the commit, so a retried run does not push the same change twice. */
+  runId?: string;
+}
+
+export interface OpenPullRequestResult {
+  /** The pull request's web page (GitHub), or file:///…/<name>.git#pull/<n> locally. */
+  remoteUrl: string;
+  pullRequestNumber: number;
+  targetBranchName: string;
+  /** False when an open pull request from the branch already existed. */
+  created: boolean;
+}
+
+/**
+ * Writes to git: new repositories for the scaffolder, pull requests for self-service.
+ * Every method is safe to retry: it finishes or recognises its own earlier work instead
+ * of doing it twice. Errors a person can act on are AppErrors.
+ */
+export interface GitWriter {
+  /** Creates `owner/name` with `files` as one commit on the default branch. */
+  createRepository(input: CreateRepositoryInput): Promise<CreateRepositoryResult>;
+  /** Commits `files` to a new branch and opens a pull request from it (or returns the open one). */
+  openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult>;
+}

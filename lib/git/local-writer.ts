@@ -1,0 +1,370 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import {
+  commitFiles,
+  createBranch,
+  getHeadBranch,
+  GitCommandError,
+  initBareRepo,
+  listBranches,
+  LocalMergeConflictError,
+  mergeBranches,
+  readBranchHead,
+  setHeadBranch,
+} from "@/lib/git/local";
+import type {
+  CreateRepositoryInput,
+  CreateRepositoryResult,
+  GitWriter,
+  OpenPullRequestInput,
+  OpenPullRequestResult,
+} from "@/lib/git/types";
+import {
+  checkCreateRepositoryInput,
+  checkOpenPullRequestInput,
+  checkOwner,
+  checkRepoName,
+  hasRunMarker,
+  hasRunTrailer,
+  markedDescription,
+  type PullRequestSpec,
+  type RepositorySpec,
+} from "@/lib/git/writer";
+
+/**
+ * The embedded GitWriter: bare repositories at `<root>/<owner>/<name>.git` (root is
+ * PAVE_GIT_ROOT), which `git clone file:///…` can read and LocalGitReader serves to the
+ * catalog. Pull requests are JSON records inside the bare repository
+ * (`pave-pulls/<n>.json`), which git ignores and clones do not copy.
+ */
+export class LocalGitWriter implements GitWriter {
+  private readonly root: string;
+
+  constructor(options: { root: string }) {
+    this.root = path.resolve(options.root);
+    // A location's repository path ends at its first "blob" segment (see location.ts).
+    if (this.root.split(path.sep).includes("blob")) {
+      throw new Error(`PAVE_GIT_ROOT (${this.root}) must not contain a directory named "blob".`);
+    }
+  }
+
+  async createRepository(input: CreateRepositoryInput): Promise<CreateRepositoryResult> {
+    const spec = checkCreateRepositoryInput(input);
+    const dir = await resolveLocalRepoDir(this.root, spec.owner, spec.name);
+    try {
+      const created = await claimRepoDir(dir, spec);
+      if (!created && !(await isBareRepo(dir))) throw nameTaken(spec);
+      const head = await readBranchHead(dir, spec.defaultBranch);
+      if (head && hasRunTrailer(head.message, spec.runId)) {
+        // An earlier attempt pushed; it may have stopped before cleaning the description.
+        await finishRepo(dir, spec);
+        return this.repositoryResult(dir, spec, false);
+      }
+      if (!created) await assertResumable(dir, spec);
+      try {
+        await commitFiles(dir, spec.files, spec.message, { branch: spec.defaultBranch });
+      } catch (error) {
+        // The same run pushing concurrently (its commit won the compare-and-swap) is fine.
+        const now = await readBranchHead(dir, spec.defaultBranch);
+        if (!now || !hasRunTrailer(now.message, spec.runId)) throw error;
+      }
+      await finishRepo(dir, spec);
+      return this.repositoryResult(dir, spec, created);
+    } catch (error) {
+      throw toAppError(error, `create the repository ${spec.owner}/${spec.name}`);
+    }
+  }
+
+  async openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult> {
+    const spec = checkOpenPullRequestInput(input);
+    const dir = await resolveLocalRepoDir(this.root, spec.owner, spec.repo);
+    const name = `${spec.owner}/${spec.repo}`;
+    if (!(await isDirectory(dir))) throw new AppError("NOT_FOUND", `There is no repository ${name} under PAVE_GIT_ROOT.`);
+    try {
+      const base = spec.targetBranch ?? (await getHeadBranch(dir));
+      if (base === spec.branchName) throw new AppError("INVALID", `The pull request branch must differ from its target branch "${base}".`);
+      const baseHead = await readBranchHead(dir, base);
+      if (!baseHead) throw new AppError("NOT_FOUND", `There is no branch "${base}" in ${name}.`);
+
+      const existing = (await listLocalPullRequests(dir)).find((pr) => pr.state === "open" && pr.head === spec.branchName);
+      if (existing) {
+        if (spec.update) await this.commitToBranch(dir, spec);
+        const pr = await addReviewers(dir, existing, spec);
+        return { remoteUrl: pullRequestUrl(dir, pr.number), pullRequestNumber: pr.number, targetBranchName: pr.base, created: false };
+      }
+
+      const branchHead = await readBranchHead(dir, spec.branchName);
+      if (!branchHead) {
+        await createBranch(dir, spec.branchName, baseHead.sha);
+        await commitFiles(dir, spec.files, spec.message, { branch: spec.branchName });
+      } else if (!hasRunTrailer(branchHead.message, spec.runId)) {
+        if (!spec.update) {
+          throw new AppError("CONFLICT", `A branch named "${spec.branchName}" already exists in ${name}. Choose another branch name.`);
+        }
+        await commitFiles(dir, spec.files, spec.message, { branch: spec.branchName });
+      }
+
+      const pr = await createPullRecord(dir, {
+        title: spec.title,
+        body: spec.body,
+        head: spec.branchName,
+        base,
+        draft: spec.draft,
+        reviewers: spec.reviewers,
+        teamReviewers: spec.teamReviewers,
+        runId: spec.runId,
+      });
+      return { remoteUrl: pullRequestUrl(dir, pr.number), pullRequestNumber: pr.number, targetBranchName: base, created: true };
+    } catch (error) {
+      throw toAppError(error, `open a pull request in ${name}`);
+    }
+  }
+
+  private async commitToBranch(dir: string, spec: PullRequestSpec): Promise<void> {
+    const head = await readBranchHead(dir, spec.branchName);
+    if (head && hasRunTrailer(head.message, spec.runId)) return;
+    await commitFiles(dir, spec.files, spec.message, { branch: spec.branchName });
+  }
+
+  private repositoryResult(dir: string, spec: RepositorySpec, created: boolean): CreateRepositoryResult {
+    const remoteUrl = fileUrl(dir);
+    return { remoteUrl, repoContentsUrl: `${remoteUrl}/blob/${encodeURIComponent(spec.defaultBranch)}`, defaultBranch: spec.defaultBranch, created };
+  }
+}
+
+/**
+ * The directory of a local repository, `<root>/<owner>/<name>.git`, after checking the
+ * names strictly and proving (after following symlinks) that it stays inside the root.
+ */
+export async function resolveLocalRepoDir(root: string, owner: string, name: string): Promise<string> {
+  checkOwner(owner);
+  checkRepoName(name);
+  const resolvedRoot = path.resolve(root);
+  const dir = path.resolve(resolvedRoot, owner, `${name}.git`);
+  const refusal = () => new AppError("FORBIDDEN", `Local repositories must be inside PAVE_GIT_ROOT (${resolvedRoot}).`);
+  if (!isInside(resolvedRoot, dir)) throw refusal();
+  await mkdir(resolvedRoot, { recursive: true });
+  const realRoot = await realpath(resolvedRoot);
+  // The owner directory or the repository itself could be a symlink planted in the root.
+  for (const candidate of [path.dirname(dir), dir]) {
+    const real = await realpath(candidate).catch(() => undefined);
+    if (real !== undefined && !isInside(realRoot, real)) throw refusal();
+  }
+  return dir;
+}
+
+/**
+ * Creates the repository directory if it does not exist yet, atomically: the bare
+ * repository (with this run's description marker) is initialised under a temporary name
+ * and renamed into place, so two runs racing for one name cannot both claim it. Returns
+ * whether this call created it.
+ */
+async function claimRepoDir(dir: string, spec: RepositorySpec): Promise<boolean> {
+  const parent = path.dirname(dir);
+  await mkdir(parent, { recursive: true });
+  if ((await readdir(dir).catch(() => undefined))?.length) return false;
+  const tmp = path.join(parent, `.pave-new-${path.basename(dir)}-${randomBytes(6).toString("hex")}`);
+  try {
+    await mkdir(tmp);
+    await initBareRepo(tmp, { branch: spec.defaultBranch, description: markedDescription(spec.description, spec.runId) });
+    try {
+      // rename() replaces a missing or empty directory and fails on a non-empty one.
+      await rename(tmp, dir);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR") return false;
+      throw error;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Allows continuing a push into an existing repository only if this run created it and nothing was pushed since. */
+async function assertResumable(dir: string, spec: RepositorySpec): Promise<void> {
+  const description = await readFile(path.join(dir, "description"), "utf8").catch(() => "");
+  if (!hasRunMarker(description.trim(), spec.runId)) throw nameTaken(spec);
+  if ((await listBranches(dir)).length > 0) throw nameTaken(spec);
+}
+
+function nameTaken(spec: RepositorySpec): AppError {
+  return new AppError("CONFLICT", `A repository named ${spec.owner}/${spec.name} already exists. Choose another name.`);
+}
+
+/** Whether `dir` looks like a bare repository (a HEAD file and an objects directory). */
+async function isBareRepo(dir: string): Promise<boolean> {
+  const head = await stat(path.join(dir, "HEAD")).then((info) => info.isFile(), () => false);
+  return head && (await isDirectory(path.join(dir, "objects")));
+}
+
+/** The last step of creating a repository: HEAD on the default branch and the clean description. */
+async function finishRepo(dir: string, spec: RepositorySpec): Promise<void> {
+  await setHeadBranch(dir, spec.defaultBranch);
+  const description = spec.description || "Unnamed repository; edit this file 'description' to name the repository.";
+  await writeFile(path.join(dir, "description"), `${description}\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Local pull requests
+
+export type LocalPullRequestState = "open" | "closed" | "merged";
+
+/** A pull request of the local git host, stored as `<repo>/pave-pulls/<number>.json`. */
+export interface LocalPullRequest {
+  number: number;
+  title: string;
+  body: string;
+  /** The branch with the changes. */
+  head: string;
+  /** The branch they are to be merged into. */
+  base: string;
+  state: LocalPullRequestState;
+  draft: boolean;
+  reviewers: string[];
+  teamReviewers: string[];
+  createdAt: string;
+  updatedAt: string;
+  runId?: string;
+  mergedAt?: string;
+  mergeCommitSha?: string;
+}
+
+const PULLS_DIR = "pave-pulls";
+
+function pullPath(repoDir: string, number: number): string {
+  if (!Number.isSafeInteger(number) || number < 1) throw new AppError("INVALID", `"${number}" is not a pull request number.`);
+  return path.join(repoDir, PULLS_DIR, `${number}.json`);
+}
+
+/** The address of a local pull request: the repository's file URL with `#pull/<n>`. */
+export function pullRequestUrl(repoDir: string, number: number): string {
+  return `${fileUrl(repoDir)}#pull/${number}`;
+}
+
+/** All pull requests of a local repository, by number. */
+export async function listLocalPullRequests(repoDir: string): Promise<LocalPullRequest[]> {
+  const names = await readdir(path.join(repoDir, PULLS_DIR)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const numbers = names.map((name) => /^([1-9][0-9]*)\.json$/.exec(name)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const pulls = await Promise.all(numbers.sort((a, b) => a - b).map((n) => getLocalPullRequest(repoDir, n)));
+  return pulls.filter((pr): pr is LocalPullRequest => pr !== undefined);
+}
+
+/** One local pull request, or undefined when there is none with that number. */
+export async function getLocalPullRequest(repoDir: string, number: number): Promise<LocalPullRequest | undefined> {
+  try {
+    return JSON.parse(await readFile(pullPath(repoDir, number), "utf8")) as LocalPullRequest;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Closes or reopens a local pull request (merging goes through mergeLocalPullRequest). */
+export async function setLocalPullRequestState(repoDir: string, number: number, state: "open" | "closed"): Promise<LocalPullRequest> {
+  const pr = await requirePull(repoDir, number);
+  if (pr.state === "merged") throw new AppError("CONFLICT", `Pull request #${number} is already merged.`);
+  if (state === "open" && pr.state !== "open") {
+    const other = (await listLocalPullRequests(repoDir)).find((p) => p.state === "open" && p.head === pr.head && p.number !== number);
+    if (other) throw new AppError("CONFLICT", `Pull request #${other.number} from "${pr.head}" is already open.`);
+  }
+  return savePull(repoDir, { ...pr, state, updatedAt: new Date().toISOString() });
+}
+
+/**
+ * Merges an open local pull request into its base branch: a fast-forward when the base
+ * has not moved, else a merge commit. Throws AppError("CONFLICT") when the changes conflict.
+ */
+export async function mergeLocalPullRequest(repoDir: string, number: number): Promise<LocalPullRequest> {
+  const pr = await requirePull(repoDir, number);
+  if (pr.state !== "open") throw new AppError("CONFLICT", `Pull request #${number} is ${pr.state}, not open.`);
+  let merged: { sha: string };
+  try {
+    merged = await mergeBranches(repoDir, { base: pr.base, head: pr.head, message: `Merge pull request #${number} from ${pr.head}\n\n${pr.title}` });
+  } catch (error) {
+    if (error instanceof LocalMergeConflictError) {
+      throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its changes conflict with "${pr.base}".`);
+    }
+    throw toAppError(error, `merge pull request #${number}`);
+  }
+  const now = new Date().toISOString();
+  return savePull(repoDir, { ...pr, state: "merged", mergedAt: now, updatedAt: now, mergeCommitSha: merged.sha });
+}
+
+async function requirePull(repoDir: string, number: number): Promise<LocalPullRequest> {
+  const pr = await getLocalPullRequest(repoDir, number);
+  if (!pr) throw new AppError("NOT_FOUND", `There is no pull request #${number}.`);
+  return pr;
+}
+
+/** Stores a new pull request under the next free number; the exclusive create makes numbers unique under concurrency. */
+async function createPullRecord(
+  repoDir: string,
+  fields: Omit<LocalPullRequest, "number" | "state" | "createdAt" | "updatedAt">,
+): Promise<LocalPullRequest> {
+  await mkdir(path.join(repoDir, PULLS_DIR), { recursive: true });
+  const existing = await listLocalPullRequests(repoDir);
+  let number = (existing.at(-1)?.number ?? 0) + 1;
+  const now = new Date().toISOString();
+  for (;;) {
+    const pr: LocalPullRequest = { number, ...fields, state: "open", createdAt: now, updatedAt: now };
+    if (pr.runId === undefined) delete pr.runId;
+    try {
+      await writeFile(pullPath(repoDir, number), `${JSON.stringify(pr, null, 2)}\n`, { flag: "wx" });
+      return pr;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      number++;
+    }
+  }
+}
+
+async function addReviewers(repoDir: string, pr: LocalPullRequest, spec: PullRequestSpec): Promise<LocalPullRequest> {
+  const reviewers = [...new Set([...pr.reviewers, ...spec.reviewers])];
+  const teamReviewers = [...new Set([...pr.teamReviewers, ...spec.teamReviewers])];
+  if (reviewers.length === pr.reviewers.length && teamReviewers.length === pr.teamReviewers.length) return pr;
+  return savePull(repoDir, { ...pr, reviewers, teamReviewers, updatedAt: new Date().toISOString() });
+}
+
+/** Replaces a record atomically (write, then rename), so readers never see half a file. */
+async function savePull(repoDir: string, pr: LocalPullRequest): Promise<LocalPullRequest> {
+  const file = pullPath(repoDir, pr.number);
+  const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(pr, null, 2)}\n`);
+  await rename(tmp, file);
+  return pr;
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** `file:///…` for an absolute path, each segment percent-encoded. */
+function fileUrl(dir: string): string {
+  return `file://${dir.split(path.sep).map(encodeURIComponent).join("/")}`;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then((info) => info.isDirectory(), () => false);
+}
+
+function toAppError(error: unknown, action: string): unknown {
+  if (error instanceof AppError) return error;
+  log.warn({ err: error, action }, "local git write failed");
+  if (error instanceof GitCommandError) {
+    if (error.reason === "no_git") return new AppError("UNAVAILABLE", "git is not installed on the Pave server.");
+    if (/cannot lock ref|but expected/i.test(error.stderr)) {
+      return new AppError("CONFLICT", `Could not ${action}: the branch changed at the same time. Try again.`);
+    }
+  }
+  return new AppError("UNAVAILABLE", `Could not ${action} in the local git repositories; the error has been logged.`);
+}

@@ -1,0 +1,195 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+
+/**
+ * A template's parameters: one JSON-Schema object per wizard page, as Backstage writes
+ * them (with `ui:` hints). Shared by the wizard in the browser and the server, so both
+ * validate the same way. No server-only imports here.
+ */
+
+export type ParameterProperty = {
+  title?: string;
+  description?: string;
+  type?: "string" | "number" | "integer" | "boolean" | "array" | "object";
+  default?: unknown;
+  enum?: unknown[];
+  enumNames?: string[];
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  items?: { type?: string; enum?: unknown[] };
+  "ui:field"?: string;
+  "ui:widget"?: string;
+  "ui:help"?: string;
+  "ui:autofocus"?: boolean;
+  "ui:options"?: { allowedHosts?: string[]; allowedOwners?: string[]; catalogFilter?: { kind?: string | string[] } | { kind?: string | string[] }[] };
+  "ui:backstage"?: { review?: { show?: boolean; mask?: string } };
+  [key: string]: unknown;
+};
+
+export type ParameterPage = {
+  title?: string;
+  description?: string;
+  required?: string[];
+  properties?: Record<string, ParameterProperty>;
+  [key: string]: unknown;
+};
+
+/** The pages of a template: Backstage allows one object or a list. */
+export function parameterPages(parameters: unknown): ParameterPage[] {
+  if (Array.isArray(parameters)) return parameters.filter((p): p is ParameterPage => !!p && typeof p === "object");
+  if (parameters && typeof parameters === "object") return [parameters as ParameterPage];
+  return [];
+}
+
+/** Whether a field holds a secret: never stored, shown masked. */
+export function isSecretField(property: ParameterProperty): boolean {
+  return property["ui:widget"] === "password" || property["ui:field"] === "Secret";
+}
+
+/** The names of every secret field. */
+export function secretFieldNames(pages: ParameterPage[]): string[] {
+  return pages.flatMap((page) => Object.entries(page.properties ?? {}).filter(([, p]) => isSecretField(p)).map(([name]) => name));
+}
+
+/** Initial values: each field's default. */
+export function defaultValues(pages: ParameterPage[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const page of pages) {
+    for (const [name, property] of Object.entries(page.properties ?? {})) {
+      if (property.default !== undefined) values[name] = property.default;
+    }
+  }
+  return values;
+}
+
+export type RepoUrl = { host: string; owner: string; repo: string };
+
+const REPO_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Reads Backstage's RepoUrlPicker value, "github.com?owner=acme&repo=my-service". */
+export function parseRepoUrlValue(value: unknown): RepoUrl | null {
+  if (typeof value !== "string") return null;
+  const [host, query = ""] = value.split("?", 2);
+  const params = new URLSearchParams(query);
+  const owner = params.get("owner") ?? "";
+  const repo = params.get("repo") ?? "";
+  if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) return null;
+  return { host, owner, repo };
+}
+
+/** The RepoUrlPicker value for a host, owner and repo. */
+export function formatRepoUrlValue(parts: RepoUrl): string {
+  return `${parts.host}?${new URLSearchParams({ owner: parts.owner, repo: parts.repo }).toString()}`;
+}
+
+/** Converts form text into each field's JSON type (numbers, booleans, lists). */
+export function coerceValues(pages: ParameterPage[], raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const page of pages) {
+    for (const [name, property] of Object.entries(page.properties ?? {})) {
+      const value = raw[name];
+      if (value === undefined) continue;
+      if ((property.type === "number" || property.type === "integer") && typeof value === "string") {
+        out[name] = value.trim() === "" ? undefined : Number(value);
+      } else if (property.type === "boolean" && typeof value === "string") {
+        out[name] = value === "true" || value === "on";
+      } else if (property.type === "array" && typeof value === "string") {
+        out[name] = value.split(",").map((s) => s.trim()).filter(Boolean);
+      } else if (property.type === "string" && typeof value === "string" && value === "" && !page.required?.includes(name)) {
+        out[name] = undefined;
+      }
+    }
+  }
+  return out;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+addFormats(ajv);
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(page: ParameterPage): ValidateFunction {
+  const key = JSON.stringify(page);
+  let validate = compiled.get(key);
+  if (!validate) {
+    // ui: hints are not JSON Schema; Ajv in non-strict mode ignores them.
+    validate = ajv.compile({ type: "object", ...page, title: undefined, description: undefined });
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+function describe(error: ErrorObject, property: ParameterProperty | undefined): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return "Required";
+    case "pattern":
+      return property?.["ui:help"] ? `Does not match the expected format: ${property["ui:help"]}` : `Must match ${String(p.pattern)}`;
+    case "minLength":
+      return `At least ${String(p.limit)} characters`;
+    case "maxLength":
+      return `At most ${String(p.limit)} characters`;
+    case "minimum":
+      return `At least ${String(p.limit)}`;
+    case "maximum":
+      return `At most ${String(p.limit)}`;
+    case "enum":
+      return `Choose one of: ${(property?.enum ?? []).join(", ")}`;
+    case "type":
+      return p.type === "integer" ? "Must be a whole number" : p.type === "number" ? "Must be a number" : `Must be a ${String(p.type)}`;
+    case "format":
+      return `Must be a valid ${String(p.format)}`;
+    default:
+      return error.message ? error.message.charAt(0).toUpperCase() + error.message.slice(1) : "Invalid value";
+  }
+}
+
+/** Problems on one page, field by field (first message per field). */
+export function validatePage(page: ParameterPage, values: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const validate = validatorFor(page);
+  const present = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ""));
+  if (!validate(present)) {
+    for (const error of validate.errors ?? []) {
+      const field = error.keyword === "required" ? String((error.params as { missingProperty: string }).missingProperty) : error.instancePath.split("/")[1] ?? "form";
+      errors[field] ??= describe(error, page.properties?.[field]);
+    }
+  }
+  for (const [name, property] of Object.entries(page.properties ?? {})) {
+    if (errors[name] || property["ui:field"] !== "RepoUrlPicker" || present[name] === undefined) continue;
+    const repoUrl = parseRepoUrlValue(present[name]);
+    const allowed = property["ui:options"]?.allowedHosts;
+    if (!repoUrl) errors[name] = "Choose where the repository goes";
+    else if (allowed?.length && !allowed.includes(repoUrl.host)) errors[name] = `The host must be one of: ${allowed.join(", ")}`;
+    else if (!REPO_PART.test(repoUrl.owner)) errors[name] = "Enter a valid owner (organisation or user)";
+    else if (!REPO_PART.test(repoUrl.repo) || repoUrl.repo.endsWith(".git")) errors[name] = "Enter a valid repository name: letters, digits, '.', '_' or '-'";
+    else if (property["ui:options"]?.allowedOwners?.length && !property["ui:options"].allowedOwners.includes(repoUrl.owner)) {
+      errors[name] = `The owner must be one of: ${property["ui:options"].allowedOwners.join(", ")}`;
+    }
+  }
+  return errors;
+}
+
+/** Problems across every page, and the index of the first page that has one. */
+export function validateAllPages(pages: ParameterPage[], values: Record<string, unknown>): { errors: Record<string, string>; firstPage: number } {
+  let firstPage = -1;
+  const errors: Record<string, string> = {};
+  pages.forEach((page, index) => {
+    const pageErrors = validatePage(page, values);
+    if (Object.keys(pageErrors).length && firstPage < 0) firstPage = index;
+    Object.assign(errors, pageErrors);
+  });
+  return { errors, firstPage };
+}
+
+/** The catalog kinds a picker offers, from ui:options.catalogFilter. */
+export function pickerKinds(property: ParameterProperty): string[] {
+  const filter = property["ui:options"]?.catalogFilter;
+  const filters = Array.isArray(filter) ? filter : filter ? [filter] : [];
+  const kinds = filters.flatMap((f) => (Array.isArray(f.kind) ? f.kind : f.kind ? [f.kind] : []));
+  if (kinds.length) return kinds;
+  return property["ui:field"] === "OwnerPicker" ? ["Group", "User"] : [];
+}

@@ -1,0 +1,137 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
+import { evaluateCondition, evaluateValue, TemplateError } from "@/lib/scaffolder/templating";
+import type { LoadedTemplate, TemplateOutput } from "@/lib/scaffolder/templates";
+
+/**
+ * Runs a template's steps in order: evaluates `if` and `each`, renders each step's input,
+ * validates it with the action's schema and calls the action. Where the steps' progress
+ * goes (the database for real runs, memory for a dry run) is the recorder's business.
+ */
+
+export type StepRecorder = {
+  started(stepId: string): Promise<void>;
+  succeeded(stepId: string, output: Record<string, unknown>): Promise<void>;
+  failed(stepId: string, error: string): Promise<void>;
+  skipped(stepId: string): Promise<void>;
+  log(stepId: string | null, message: string): Promise<void>;
+  /** The output of a step that changed the outside world in an earlier attempt of this run. */
+  previousOutput(stepId: string): Promise<Record<string, unknown> | undefined>;
+};
+
+export type TemplateUser = { id: string; email: string | null; entity: Record<string, unknown> | null; ref: string };
+
+export type ExecuteOptions = {
+  template: LoadedTemplate;
+  values: Record<string, unknown>;
+  secrets: Record<string, string>;
+  user: TemplateUser;
+  runId: string;
+  dryRun: boolean;
+  workspace: string;
+  recorder: StepRecorder;
+};
+
+/** A step failure, with the step and a message a developer can act on. */
+export class StepFailure extends AppError {
+  constructor(
+    readonly stepId: string,
+    readonly stepName: string,
+    message: string,
+    readonly retryable = false,
+  ) {
+    super("INVALID", `Step "${stepName}" failed: ${message}`);
+  }
+}
+
+/** Replaces every secret value in a text with ***. */
+export function maskSecrets(text: string, secrets: Record<string, string>): string {
+  let masked = text;
+  for (const value of Object.values(secrets)) {
+    if (value && value.length >= 3) masked = masked.split(value).join("***");
+  }
+  return masked;
+}
+
+function describeInputErrors(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join(".") || "input"}: ${i.message}`)
+    .join("; ");
+}
+
+/** Executes every step; returns the template's rendered output. Throws StepFailure. */
+export async function executeSteps(options: ExecuteOptions): Promise<TemplateOutput> {
+  const { template, recorder, secrets } = options;
+  const steps: Record<string, { output: Record<string, unknown> }> = {};
+  const context: Record<string, unknown> = { parameters: options.values, secrets, user: { entity: options.user.entity, ref: options.user.ref }, steps };
+  const log = (stepId: string | null, message: string) => recorder.log(stepId, maskSecrets(message, secrets));
+
+  for (const step of template.steps) {
+    const fail = async (message: string, retryable = false): Promise<never> => {
+      const masked = maskSecrets(message, secrets);
+      await recorder.failed(step.id, masked);
+      throw new StepFailure(step.id, step.name, masked, retryable);
+    };
+    try {
+      if (step.if !== undefined && !evaluateCondition(step.if, context)) {
+        await recorder.skipped(step.id);
+        await log(step.id, `Skipped "${step.name}": its condition is false`);
+        continue;
+      }
+      const action = ACTIONS[step.action];
+      if (!action) await fail(`Pave has no action "${step.action}". Available: ${Object.keys(ACTIONS).join(", ")}.`);
+      const previous = action!.sideEffects && !options.dryRun ? await recorder.previousOutput(step.id) : undefined;
+      await recorder.started(step.id);
+      if (previous) {
+        steps[step.id] = { output: previous };
+        await log(step.id, `"${step.name}" already succeeded in an earlier attempt; reusing its result`);
+        await recorder.succeeded(step.id, previous);
+        continue;
+      }
+
+      const iterations: ({ key: string | number; value: unknown } | null)[] = [];
+      if (step.each !== undefined) {
+        const each = evaluateValue(step.each, context, `steps.${step.id}.each`);
+        if (Array.isArray(each)) each.forEach((value, key) => iterations.push({ key, value }));
+        else if (each && typeof each === "object") Object.entries(each).forEach(([key, value]) => iterations.push({ key, value }));
+        else await fail("`each` must be a list or an object");
+      } else {
+        iterations.push(null);
+      }
+
+      const outputs: Record<string, unknown>[] = [];
+      for (const iteration of iterations) {
+        const scope = iteration ? { ...context, each: iteration } : context;
+        const input = evaluateValue(step.input ?? {}, scope, `steps.${step.id}.input`);
+        const parsed = action!.schema.safeParse(input);
+        if (!parsed.success) await fail(`its input is invalid (${describeInputErrors(parsed.error!.issues)})`);
+        const output: Record<string, unknown> = {};
+        await action!.handler({
+          input: parsed.data,
+          workspace: options.workspace,
+          base: template.base,
+          runId: options.runId,
+          dryRun: options.dryRun,
+          actor: { id: options.user.id, email: options.user.email },
+          log: (message) => void log(step.id, message),
+          output: (name, value) => {
+            output[name] = value;
+          },
+        });
+        outputs.push(output);
+      }
+      // With `each`, later steps see every iteration's output as a list (Backstage does the same).
+      const output = step.each !== undefined ? { results: outputs } : (outputs[0] ?? {});
+      steps[step.id] = { output };
+      await recorder.succeeded(step.id, output);
+    } catch (error) {
+      if (error instanceof StepFailure) throw error;
+      if (error instanceof TemplateError) return fail(`a template expression is invalid: ${error.message}`);
+      if (error instanceof AppError) return fail(error.message, error.code === "UNAVAILABLE");
+      throw error;
+    }
+  }
+  return evaluateValue(template.output, context, "output") as TemplateOutput;
+}

@@ -1,0 +1,152 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { parseCatalogYaml } from "@/lib/catalog/descriptor";
+import { writeEntities } from "@/lib/catalog/store";
+import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
+import { getRunView } from "@/lib/scaffolder/queries";
+import { stopJobs } from "@/lib/jobs";
+import { createUser } from "@/lib/testing/factories";
+import { afterAll } from "vitest";
+
+const org = `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: team-checkout
+spec:
+  type: team
+  children: []
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata:
+  name: checkout
+spec:
+  owner: team-checkout
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: secret-demo
+  title: Secret demo
+spec:
+  type: service
+  parameters:
+    - title: Token
+      required: [token, label]
+      properties:
+        label: { type: string }
+        token: { type: string, "ui:widget": password }
+  steps:
+    - id: say
+      name: Say something
+      action: debug:log
+      input:
+        message: "label=\${{ parameters.label }} token=\${{ secrets.token }}"
+`;
+
+const answers = (name: string) => ({
+  name,
+  description: "Gift card balances",
+  owner: "group:default/team-checkout",
+  system: "system:default/checkout",
+  repoUrl: `github.com?owner=acme&repo=${name}`,
+  port: 8080,
+  enableFlags: true,
+  lifecycle: "experimental",
+});
+
+const gitRoot = () => process.env.PAVE_GIT_ROOT!;
+
+describe("running the node-microservice golden path", () => {
+  beforeAll(async () => {
+    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(org).entities, { type: "upload" }));
+  });
+  afterAll(async () => {
+    await stopJobs();
+  });
+
+  it("previews the generated files in a dry run without creating anything", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const preview = await dryRunTemplate(max, "builtin:node-microservice", answers("preview-svc"));
+    expect(preview.error).toBeUndefined();
+    const paths = preview.files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(["catalog-info.yaml", "package.json", "Dockerfile", ".github/workflows/ci.yaml"]));
+    const catalogInfo = preview.files.find((f) => f.path === "catalog-info.yaml")!.content!;
+    expect(catalogInfo).toContain("name: preview-svc");
+    expect(preview.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(preview.log.join("\n")).toMatch(/Dry run: would create acme\/preview-svc/);
+    // Nothing left behind: no repository, no location, no entity, no run.
+    expect(existsSync(path.join(gitRoot(), "acme", "preview-svc.git"))).toBe(false);
+    expect(await db.location.count()).toBe(0);
+    expect(await db.entity.count({ where: { name: "preview-svc" } })).toBe(0);
+    expect(await db.scaffolderRun.count()).toBe(0);
+  });
+
+  it("creates a repository git can clone and registers it in the catalog; a retry repeats nothing", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const runId = await startRun(max, "builtin:node-microservice", answers("gift-cards"));
+    expect(await executeRun(runId)).toBe("succeeded");
+
+    const run = (await getRunView(runId))!;
+    expect(run.status).toBe("succeeded");
+    expect(run.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    const repoLink = run.output?.links?.find((l) => l.url)?.url;
+    expect(repoLink).toBe(`file://${path.join(gitRoot(), "acme", "gift-cards.git")}`);
+    expect(run.output?.links?.find((l) => l.entityRef)?.entityRef).toBe("component:default/gift-cards");
+
+    const clone = mkdtempSync(path.join(os.tmpdir(), "pave-clone-"));
+    execFileSync("git", ["clone", "--quiet", repoLink!, clone]);
+    expect(readFileSync(path.join(clone, "catalog-info.yaml"), "utf8")).toContain("name: gift-cards");
+    const entity = await db.entity.findUniqueOrThrow({ where: { key: "component:default/gift-cards" } });
+    expect(entity).toMatchObject({ owner: "group:default/team-checkout", system: "system:default/checkout", sourceType: "location" });
+
+    // Simulate a crash after publishing: the register step and the location are gone, the run is re-queued.
+    await db.location.deleteMany();
+    await db.scaffolderStep.update({ where: { runId_stepId: { runId, stepId: "register" } }, data: { status: "pending", output: undefined } });
+    await db.scaffolderRun.update({ where: { id: runId }, data: { status: "queued" } });
+    expect(await executeRun(runId)).toBe("succeeded");
+    expect(readdirSync(path.join(gitRoot(), "acme")).filter((d) => d.startsWith("gift-cards"))).toEqual(["gift-cards.git"]);
+    expect(await db.entity.count({ where: { name: "gift-cards" } })).toBe(1);
+    const log = (await getRunView(runId))!.log.map((l) => l.message).join("\n");
+    expect(log).toMatch(/already succeeded in an earlier attempt/);
+
+    const audit = await db.auditEvent.findMany({ where: { targetId: runId }, select: { action: true } });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["scaffolder.run.start", "scaffolder.run.succeeded"]));
+  });
+
+  it("fails a run whose repository name is taken by something else, saying so", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const first = await startRun(max, "builtin:node-microservice", answers("taken-name"));
+    expect(await executeRun(first)).toBe("succeeded");
+    const second = await startRun(max, "builtin:node-microservice", answers("taken-name"));
+    expect(await executeRun(second)).toBe("failed");
+    const run = (await getRunView(second))!;
+    expect(run.error).toMatch(/Step "[^"]+" failed: .*already exists/);
+    expect(run.steps.find((s) => s.status === "failed")?.stepId).toBe("publish");
+  });
+
+  it("refuses bad answers field by field, and entities that are not in the catalog", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const error = await startRun(max, "builtin:node-microservice", { ...answers("Bad Name"), owner: "group:default/nobody", port: 80 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParameterError);
+    expect(Object.keys((error as ParameterError).fields).sort()).toEqual(["name", "owner", "port", "repoUrl"]);
+    expect(await db.scaffolderRun.count({ where: { createdById: max.id } })).toBe(0);
+  });
+
+  it("never stores or logs a secret answer", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const runId = await startRun(max, "catalog:default/secret-demo", { label: "hello", token: "s3cr3t-value" });
+    expect(await executeRun(runId)).toBe("succeeded");
+    const run = (await getRunView(runId))!;
+    expect(run.parameters).toEqual({ label: "hello" });
+    const logs = await db.scaffolderLog.findMany({ where: { runId }, select: { message: true } });
+    const stored = JSON.stringify(logs) + JSON.stringify(await db.scaffolderRun.findUnique({ where: { id: runId } }));
+    expect(stored).toContain("label=hello token=***");
+    expect(stored).not.toContain("s3cr3t-value");
+  });
+});
