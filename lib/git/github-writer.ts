@@ -164,7 +164,7 @@ export class GitHubWriter implements GitWriter {
       )) as Repository;
     } catch (error) {
       if (isNameTaken(error)) return undefined;
-      if (status(error) !== 404) throw error;
+      if (status(error) !== 404) throw this.toAppError(error, context);
     }
     // Not an organization: the owner may be the token's own account.
     const user = await this.call({ action: "read the token's user", permission: "" }, (request) =>
@@ -182,7 +182,7 @@ export class GitHubWriter implements GitWriter {
       )) as Repository;
     } catch (error) {
       if (isNameTaken(error)) return undefined;
-      throw error;
+      throw this.toAppError(error, context);
     }
   }
 

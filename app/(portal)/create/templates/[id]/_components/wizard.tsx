@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo, useRef, useState, useTransition } from "react";
-import { AlertCircle, Check, ChevronLeft, ChevronRight, FileText, Folder, Loader2, Rocket } from "lucide-react";
+import { AlertCircle, Check, ChevronLeft, ChevronRight, FileText, Loader2, Rocket } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import {
@@ -359,7 +359,7 @@ function Preview({ preview, openFile, onOpen }: { preview: DryRunResult; openFil
                 aria-current={f.path === openFile ? "true" : undefined}
                 className={cn("flex w-full items-center gap-2 rounded px-2 py-1 text-left font-mono text-xs hover:bg-accent", f.path === openFile && "bg-primary/10 text-primary")}
               >
-                {f.path.includes("/") ? <Folder className="size-3.5 shrink-0 opacity-50" aria-hidden /> : <FileText className="size-3.5 shrink-0 opacity-50" aria-hidden />}
+                <FileText className="size-3.5 shrink-0 opacity-50" aria-hidden />
                 <span className="truncate">{f.path}</span>
               </button>
             </li>

@@ -1,0 +1,326 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { commitFiles, initBareRepo } from "@/lib/git/local";
+import {
+  getLocalPullRequest,
+  listLocalPullRequests,
+  LocalGitWriter,
+  mergeLocalPullRequest,
+  setLocalPullRequestState,
+} from "@/lib/git/local-writer";
+import { parseLocationTarget } from "@/lib/git/location";
+import { createGitReader, createGitWriter } from "@/lib/git/reader";
+import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
+
+const run = promisify(execFile);
+const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: os.devNull };
+const git = async (...args: string[]) =>
+  (await run("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", ...args], { env: gitEnv })).stdout.trim();
+
+const CATALOG = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\n";
+const FILES = { "catalog-info.yaml": CATALOG, "README.md": "# payments\n", "src/index.ts": "export {};\n" };
+
+let tmp: string;
+let root: string;
+let writer: LocalGitWriter;
+let counter = 0;
+let name: string;
+
+const repoInput = (overrides: Partial<CreateRepositoryInput> = {}): CreateRepositoryInput => ({
+  owner: "acme",
+  name,
+  description: "Takes the money",
+  files: FILES,
+  commitMessage: "Initial commit from Pave",
+  runId: "run-1",
+  ...overrides,
+});
+
+async function appError(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+/** Clones with the git CLI and returns the work tree's files and the commit subjects. */
+async function clone(remoteUrl: string, branch?: string): Promise<{ files: Record<string, string>; log: string[] }> {
+  const dir = path.join(tmp, `clone-${++counter}`);
+  await git("clone", "--quiet", ...(branch ? ["--branch", branch] : []), remoteUrl, dir);
+  const files: Record<string, string> = {};
+  const walk = async (sub: string) => {
+    for (const entry of await readdir(path.join(dir, sub), { withFileTypes: true })) {
+      const relative = sub ? `${sub}/${entry.name}` : entry.name;
+      if (entry.name === ".git") continue;
+      if (entry.isDirectory()) await walk(relative);
+      else files[relative] = await readFile(path.join(dir, relative), "utf8");
+    }
+  };
+  await walk("");
+  const log = (await git("-C", dir, "log", "--format=%s|%(trailers:key=Pave-Run,valueonly,separator=)")).split("\n");
+  return { files, log };
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "pave-local-writer-"));
+  root = path.join(tmp, "root");
+  writer = new LocalGitWriter({ root });
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  name = `service-${++counter}`;
+});
+
+describe("LocalGitWriter.createRepository", () => {
+  it("creates a bare repository with the files as one commit, which git can clone and Pave can read", async () => {
+    const result = await writer.createRepository(repoInput());
+    const dir = path.join(root, "acme", `${name}.git`);
+    expect(result).toEqual({ remoteUrl: `file://${dir}`, repoContentsUrl: `file://${dir}/blob/main`, defaultBranch: "main", created: true });
+
+    const cloned = await clone(result.remoteUrl);
+    expect(cloned.files).toEqual(FILES);
+    expect(cloned.log).toEqual(["Initial commit from Pave|run-1"]);
+    expect((await readFile(path.join(dir, "description"), "utf8")).trim()).toBe("Takes the money");
+
+    const reader = createGitReader({ gitRoot: root });
+    const file = await reader.readFile(reader.parseLocation(`${result.repoContentsUrl}/catalog-info.yaml`));
+    expect(file.content).toBe(CATALOG);
+  });
+
+  it("uses the requested default branch", async () => {
+    const result = await writer.createRepository(repoInput({ defaultBranch: "trunk" }));
+    expect(parseLocationTarget(`${result.repoContentsUrl}/catalog-info.yaml`)).toMatchObject({ ref: "trunk", path: "catalog-info.yaml" });
+    expect(await git("--git-dir", path.join(root, "acme", `${name}.git`), "symbolic-ref", "HEAD")).toBe("refs/heads/trunk");
+    expect((await clone(result.remoteUrl)).files).toEqual(FILES);
+  });
+
+  it("recognises its own earlier push when the run is retried", async () => {
+    const first = await writer.createRepository(repoInput());
+    const second = await writer.createRepository(repoInput());
+    expect(second).toEqual({ ...first, created: false });
+    expect((await clone(second.remoteUrl)).log).toHaveLength(1);
+  });
+
+  it("finishes a run that stopped after creating the repository, or after pushing", async () => {
+    const dir = path.join(root, "acme", `${name}.git`);
+    // As if the run died right after claiming the name: an empty repository with its marker.
+    await mkdir(dir, { recursive: true });
+    await initBareRepo(dir, { description: "Takes the money [pave:run-1]" });
+    const resumed = await writer.createRepository(repoInput());
+    expect(resumed.created).toBe(false);
+    expect((await clone(resumed.remoteUrl)).files).toEqual(FILES);
+    expect((await readFile(path.join(dir, "description"), "utf8")).trim()).toBe("Takes the money");
+
+    // As if it died after pushing, before cleaning the description.
+    await writeFile(path.join(dir, "description"), "Takes the money [pave:run-1]\n");
+    expect((await writer.createRepository(repoInput())).created).toBe(false);
+    expect((await readFile(path.join(dir, "description"), "utf8")).trim()).toBe("Takes the money");
+  });
+
+  it("refuses a name that is taken", async () => {
+    const taken = "A repository named acme/NAME already exists. Choose another name.";
+    await writer.createRepository(repoInput());
+    const error = await appError(writer.createRepository(repoInput({ runId: "run-2" })));
+    expect([error.code, error.message]).toEqual(["CONFLICT", taken.replace("NAME", name)]);
+
+    // An empty repository that this run did not create.
+    const emptyName = `${name}-empty`;
+    await mkdir(path.join(root, "acme", `${emptyName}.git`), { recursive: true });
+    await initBareRepo(path.join(root, "acme", `${emptyName}.git`), { description: "someone else's" });
+    expect((await appError(writer.createRepository(repoInput({ name: emptyName })))).message).toBe(taken.replace("NAME", emptyName));
+
+    // A directory that is not a repository at all.
+    const strayName = `${name}-stray`;
+    await mkdir(path.join(root, "acme", `${strayName}.git`), { recursive: true });
+    await writeFile(path.join(root, "acme", `${strayName}.git`, "notes.txt"), "hello\n");
+    expect((await appError(writer.createRepository(repoInput({ name: strayName })))).code).toBe("CONFLICT");
+  });
+
+  it("lets exactly one of two concurrent runs have a name", async () => {
+    const results = await Promise.allSettled([writer.createRepository(repoInput({ runId: "run-a" })), writer.createRepository(repoInput({ runId: "run-b" }))]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect((rejected?.reason as AppError).code).toBe("CONFLICT");
+    expect((await clone(`file://${path.join(root, "acme", `${name}.git`)}`)).log).toHaveLength(1);
+  });
+
+  it("refuses names and paths that would escape the root", async () => {
+    for (const [owner, repoName] of [
+      ["acme", "../x"],
+      ["acme", "/etc/passwd"],
+      ["acme", "a..b"],
+      ["acme", ".hidden"],
+      ["acme", "x.git"],
+      ["a/b", "x"],
+      ["..", "x"],
+      ["", "x"],
+    ] as const) {
+      const error = await appError(writer.createRepository(repoInput({ owner, name: repoName })));
+      expect(error.code).toBe("INVALID");
+    }
+    for (const file of ["../escape", "/abs", "a/../../b", ".git/hooks/post-update", "a\\b", "a//b"]) {
+      const error = await appError(writer.createRepository(repoInput({ files: { [file]: "x" } })));
+      expect(error.code).toBe("INVALID");
+    }
+    expect(await readdir(tmp)).not.toContain("x.git");
+    expect(await readdir(root).catch(() => [])).toEqual(expect.not.arrayContaining(["..", "a"]));
+  });
+
+  it("refuses an owner directory that is a symlink out of the root", async () => {
+    const outside = path.join(tmp, "outside");
+    await mkdir(outside, { recursive: true });
+    await mkdir(root, { recursive: true });
+    await symlink(outside, path.join(root, "sneaky"));
+    const error = await appError(writer.createRepository(repoInput({ owner: "sneaky" })));
+    expect(error.code).toBe("FORBIDDEN");
+    expect(await readdir(outside)).toEqual([]);
+  });
+});
+
+describe("LocalGitWriter.openPullRequest", () => {
+  let dir: string;
+  let remoteUrl: string;
+
+  const prInput = (overrides: Partial<OpenPullRequestInput> = {}): OpenPullRequestInput => ({
+    owner: "acme",
+    repo: name,
+    title: "Add a database",
+    body: "Requested in Pave.",
+    branchName: "pave/db",
+    files: { "terraform/db.tf": 'module "db" {}\n', "README.md": "# payments v2\n", "src/index.ts": null },
+    reviewers: ["alice"],
+    teamReviewers: ["platform"],
+    runId: "run-9",
+    ...overrides,
+  });
+
+  beforeEach(async () => {
+    ({ remoteUrl } = await writer.createRepository(repoInput()));
+    dir = path.join(root, "acme", `${name}.git`);
+  });
+
+  it("commits to a new branch from the default branch and records the pull request", async () => {
+    const result = await writer.openPullRequest(prInput());
+    expect(result).toEqual({ remoteUrl: `${remoteUrl}#pull/1`, pullRequestNumber: 1, targetBranchName: "main", created: true });
+
+    const branch = await clone(remoteUrl, "pave/db");
+    expect(branch.files).toEqual({ "catalog-info.yaml": CATALOG, "README.md": "# payments v2\n", "terraform/db.tf": 'module "db" {}\n' });
+    expect(branch.log).toEqual(["Add a database|run-9", "Initial commit from Pave|run-1"]);
+    expect((await clone(remoteUrl)).files).toEqual(FILES);
+
+    const record = JSON.parse(await readFile(path.join(dir, "pave-pulls", "1.json"), "utf8"));
+    expect(record).toMatchObject({
+      number: 1,
+      title: "Add a database",
+      body: "Requested in Pave.",
+      head: "pave/db",
+      base: "main",
+      state: "open",
+      reviewers: ["alice"],
+      teamReviewers: ["platform"],
+    });
+    expect(Date.parse(record.createdAt)).not.toBeNaN();
+  });
+
+  it("returns the open pull request on a second call, and pushes to it with update", async () => {
+    await writer.openPullRequest(prInput());
+    const again = await writer.openPullRequest(prInput());
+    expect(again).toMatchObject({ pullRequestNumber: 1, created: false });
+    expect((await clone(remoteUrl, "pave/db")).log).toHaveLength(2);
+
+    const updated = await writer.openPullRequest(prInput({ runId: "run-10", update: true, files: { "terraform/db.tf": "# bigger\n" } }));
+    expect(updated).toMatchObject({ pullRequestNumber: 1, created: false });
+    const branch = await clone(remoteUrl, "pave/db");
+    expect(branch.log).toHaveLength(3);
+    expect(branch.files["terraform/db.tf"]).toBe("# bigger\n");
+
+    const other = await writer.openPullRequest(prInput({ branchName: "pave/cache", runId: "run-11" }));
+    expect(other.pullRequestNumber).toBe(2);
+    expect((await listLocalPullRequests(dir)).map((pr) => [pr.number, pr.head])).toEqual([
+      [1, "pave/db"],
+      [2, "pave/cache"],
+    ]);
+  });
+
+  it("finishes a run that pushed the branch but did not record the pull request", async () => {
+    await writer.openPullRequest(prInput());
+    await rm(path.join(dir, "pave-pulls"), { recursive: true });
+    const retry = await writer.openPullRequest(prInput());
+    expect(retry).toMatchObject({ pullRequestNumber: 1, created: true });
+    expect((await clone(remoteUrl, "pave/db")).log).toHaveLength(2);
+  });
+
+  it("refuses a branch that exists without this run's commit", async () => {
+    await git("--git-dir", dir, "branch", "pave/db", "main");
+    await commitFiles(dir, { "x.txt": "x\n" }, "Someone else's work", { branch: "pave/db" });
+    const error = await appError(writer.openPullRequest(prInput()));
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toBe(`A branch named "pave/db" already exists in acme/${name}. Choose another branch name.`);
+  });
+
+  it("reports a missing repository or target branch", async () => {
+    expect((await appError(writer.openPullRequest(prInput({ repo: "missing" })))).code).toBe("NOT_FOUND");
+    const error = await appError(writer.openPullRequest(prInput({ targetBranch: "release" })));
+    expect(error.message).toBe(`There is no branch "release" in acme/${name}.`);
+  });
+
+  it("merges by fast-forward, records the merge, and refuses to merge twice", async () => {
+    await writer.openPullRequest(prInput());
+    const head = await git("--git-dir", dir, "rev-parse", "pave/db");
+    const merged = await mergeLocalPullRequest(dir, 1);
+    expect(merged).toMatchObject({ state: "merged", mergeCommitSha: head });
+    expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(head);
+    expect((await getLocalPullRequest(dir, 1))?.state).toBe("merged");
+    expect((await appError(mergeLocalPullRequest(dir, 1))).code).toBe("CONFLICT");
+    expect((await clone(remoteUrl)).files["terraform/db.tf"]).toBe('module "db" {}\n');
+  });
+
+  it("merges with a merge commit when the base moved on, and refuses conflicting changes", async () => {
+    await writer.openPullRequest(prInput());
+    await commitFiles(dir, { "docs/notes.md": "notes\n" }, "Meanwhile on main");
+    const merged = await mergeLocalPullRequest(dir, 1);
+    const parents = (await git("--git-dir", dir, "log", "-1", "--format=%P", "main")).split(" ");
+    expect(parents).toHaveLength(2);
+    expect(merged.mergeCommitSha).toBe(await git("--git-dir", dir, "rev-parse", "main"));
+    const files = (await clone(remoteUrl)).files;
+    expect(files["docs/notes.md"]).toBe("notes\n");
+    expect(files["terraform/db.tf"]).toBe('module "db" {}\n');
+
+    await writer.openPullRequest(prInput({ branchName: "pave/readme", runId: "run-12", files: { "README.md": "# from the branch\n" } }));
+    await commitFiles(dir, { "README.md": "# from main\n" }, "Conflicting change on main");
+    const before = await git("--git-dir", dir, "rev-parse", "main");
+    const error = await appError(mergeLocalPullRequest(dir, 2));
+    expect(error.code).toBe("CONFLICT");
+    expect(error.message).toBe('Pull request #2 cannot be merged: its changes conflict with "main".');
+    expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(before);
+    expect((await getLocalPullRequest(dir, 2))?.state).toBe("open");
+  });
+
+  it("closes and reopens a pull request", async () => {
+    await writer.openPullRequest(prInput());
+    expect((await setLocalPullRequestState(dir, 1, "closed")).state).toBe("closed");
+    // A closed pull request does not block a new one from the same branch.
+    const next = await writer.openPullRequest(prInput());
+    expect(next).toMatchObject({ pullRequestNumber: 2, created: true });
+    expect((await appError(setLocalPullRequestState(dir, 1, "open"))).code).toBe("CONFLICT");
+    expect(await getLocalPullRequest(dir, 99)).toBeUndefined();
+    expect((await appError(setLocalPullRequestState(dir, 99, "closed"))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("createGitWriter", () => {
+  it("writes to local git when no GitHub token is configured", () => {
+    expect(createGitWriter({ gitRoot: root })).toBeInstanceOf(LocalGitWriter);
+  });
+});
