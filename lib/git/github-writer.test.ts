@@ -130,6 +130,17 @@ describe("GitHubWriter.createRepository", () => {
     expect(count("POST /repos/{owner}/{repo}/git/commits")).toBe(commits);
   });
 
+  it("cleans the description when a run stopped after pushing", async () => {
+    github.failOn({ method: "PATCH", path: "/repos/acme/payments", failure: 500, times: 4 });
+    expect((await appError(writer().createRepository(repoInput()))).code).toBe("UNAVAILABLE");
+    expect(github.getRepository("acme/payments")?.description).toBe("Takes the money [pave:run-1]");
+
+    const commits = count("POST /repos/{owner}/{repo}/git/commits");
+    expect(await writer().createRepository(repoInput())).toMatchObject({ created: false });
+    expect(github.getRepository("acme/payments")?.description).toBe("Takes the money");
+    expect(count("POST /repos/{owner}/{repo}/git/commits")).toBe(commits);
+  });
+
   it("recovers when the answer to the create request is lost", async () => {
     github.failOn({ method: "POST", path: "/orgs/acme/repos", failure: "network", afterHandling: true });
     const result = await writer().createRepository(repoInput());
