@@ -250,20 +250,9 @@ export type RelationView = {
   entity: { kind: string; namespace: string; name: string; title: string } | null;
 };
 
-export type EntityDetail = {
+export type EntityDetail = EntityRow & {
   id: string;
-  key: string;
   apiVersion: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title: string;
-  description: string;
-  type: string;
-  lifecycle: string;
-  owner: string;
-  system: string;
-  tags: string[];
   metadata: Record<string, unknown>;
   spec: Record<string, unknown> | null;
   sourceType: string;

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/breadcrumb";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { getRunView } from "@/lib/scaffolder/queries";
@@ -14,15 +14,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!run) notFound();
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-muted-foreground">
-        <Link href="/create" className="hover:underline">
-          Create
-        </Link>
-        {" / "}
-        <Link href="/create/runs" className="hover:underline">
-          Runs
-        </Link>
-      </nav>
+      <Breadcrumb items={[{ label: "Create", href: "/create" }, { label: "Runs", href: "/create/runs" }]} />
       <RunProgress initial={run} />
     </>
   );

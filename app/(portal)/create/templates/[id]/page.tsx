@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Breadcrumb } from "@/components/breadcrumb";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
 import { requireUser } from "@/lib/auth/session";
@@ -40,13 +40,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ id: s
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-muted-foreground">
-        <Link href="/create" className="hover:underline">
-          Create
-        </Link>
-        {" / "}
-        {template.title}
-      </nav>
+      <Breadcrumb items={[{ label: "Create", href: "/create" }, { label: template.title }]} />
       <PageHeader title={template.title} description={template.description} />
       <Wizard templateId={template.id} pages={template.pages} initialValues={initial} pickerOptions={pickerOptions} />
     </>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Breadcrumb } from "@/components/breadcrumb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AlertTriangle, BookOpen, Database, Download, ExternalLink, Flag, Gauge, ListChecks, Pencil } from "lucide-react";
@@ -74,15 +75,7 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm text-muted-foreground">
-        <Link href="/catalog" className="hover:underline">
-          Catalog
-        </Link>
-        {" / "}
-        <Link href={`/catalog?kind=${encodeURIComponent(entity.kind)}`} className="hover:underline">
-          {entity.kind}
-        </Link>
-      </nav>
+      <Breadcrumb items={[{ label: "Catalog", href: "/catalog" }, { label: entity.kind, href: `/catalog?kind=${encodeURIComponent(entity.kind)}` }]} />
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
