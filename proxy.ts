@@ -14,5 +14,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Everything except sign-in, next-auth, health, Next's assets and static files.
-  matcher: ["/((?!sign-in|api/auth|api/health|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)"],
+  matcher: ["/((?!sign-in|api/auth|api/health|api/webhooks|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)"],
 };

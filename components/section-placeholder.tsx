@@ -1,4 +1,4 @@
-import { Database, Flag, Gauge, type LucideIcon } from "lucide-react";
+import { Flag, Gauge, type LucideIcon } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 
@@ -6,13 +6,6 @@ type Section = { title: string; description: string; icon: LucideIcon; emptyTitl
 
 // Sections whose features are still being built: each shows its purpose and an honest empty state.
 const SECTIONS = {
-  "self-service": {
-    title: "Self-service",
-    description: "Request infrastructure without filing a ticket.",
-    icon: Database,
-    emptyTitle: "Nothing to request yet",
-    emptyBody: "Database requests that open a reviewed Terraform pull request will live here.",
-  },
   dora: {
     title: "DORA",
     description: "Deployment frequency, lead time for changes, change failure rate and time to restore.",

@@ -63,6 +63,16 @@ const envSchema = z
     GITHUB_API_URL: url("the GitHub API URL, e.g. https://api.github.com").default("https://api.github.com"),
     PAVE_GIT_ROOT: z.string().min(1).default(".data/git"),
 
+    GITHUB_WEBHOOK_SECRET: optionalString,
+    /** The infrastructure repo database requests go to, as a RepoUrlPicker value. */
+    PAVE_INFRA_REPO: z
+      .string()
+      .regex(/^[a-z0-9.-]+\?owner=[A-Za-z0-9._-]+&repo=[A-Za-z0-9._-]+$/, { message: "expected github.com?owner=<org>&repo=<repo>" })
+      .default("github.com?owner=platform&repo=infrastructure"),
+    PAVE_INFRA_BASE_BRANCH: z.string().min(1).default("main"),
+    /** The GitHub team (slug) asked to review database requests. */
+    PAVE_INFRA_REVIEW_TEAM: z.string().min(1).default("platform-team"),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -50,6 +50,21 @@ export const jobs = {
       return { runId, result: "failed" };
     },
   },
+  "self-service.open-pull-request": {
+    // A git host outage keeps the request queued; these retries, then the reconcile job, carry it through.
+    retryLimit: 8,
+    async handler(data) {
+      const { openDatabasePullRequest } = await import("@/lib/self-service/mutations");
+      return { result: await openDatabasePullRequest(String(data.requestId)) };
+    },
+  },
+  "self-service.reconcile": {
+    cron: "*/10 * * * *",
+    async handler() {
+      const { reconcileDatabaseRequests } = await import("@/lib/self-service/mutations");
+      return reconcileDatabaseRequests();
+    },
+  },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof jobs;

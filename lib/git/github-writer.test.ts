@@ -331,6 +331,146 @@ describe("GitHubWriter.openPullRequest", () => {
   });
 });
 
+describe("GitHubWriter labels", () => {
+  const prInput = (overrides: Partial<OpenPullRequestInput> = {}): OpenPullRequestInput => ({
+    owner: "acme",
+    repo: "infra",
+    title: "Add a Postgres database for payments",
+    body: "Requested in Pave.",
+    branchName: "pave/db-payments",
+    files: { "terraform/envs/dev/payments-db.tf": 'module "db" {}\n' },
+    labels: ["self-service", "terraform", "env:dev"],
+    runId: "run-30",
+    ...overrides,
+  });
+  const labelsOf = (number: number) => github.getRepository("acme/infra")?.pulls.find((pull) => pull.number === number)?.labels;
+  const addLabels = "POST /repos/{owner}/{repo}/issues/{issue_number}/labels";
+
+  it("labels a new pull request, creating the labels on GitHub", async () => {
+    const result = await writer().openPullRequest(prInput({ labels: ["self-service", "terraform", "Terraform", "env:dev"] }));
+    expect(labelsOf(result.pullRequestNumber)).toEqual(["self-service", "terraform", "env:dev"]);
+    expect(count(addLabels)).toBe(1);
+  });
+
+  it("adds only the labels an open pull request lacks, and none when it has them all", async () => {
+    await writer().openPullRequest(prInput());
+    await writer().openPullRequest(prInput());
+    expect(count(addLabels)).toBe(1);
+    await writer().openPullRequest(prInput({ labels: ["TERRAFORM", "needs-dba"] }));
+    expect(labelsOf(1)).toEqual(["self-service", "terraform", "env:dev", "needs-dba"]);
+    const added = github.requests().filter((request) => request.route === addLabels);
+    expect(added).toHaveLength(2);
+  });
+
+  it("finishes labelling on a retry when GitHub failed after opening the pull request", async () => {
+    github.failOn({ method: "POST", path: "/repos/acme/infra/issues/1/labels", failure: 503, times: 4 });
+    expect((await appError(writer().openPullRequest(prInput()))).code).toBe("UNAVAILABLE");
+    expect(labelsOf(1)).toEqual([]);
+    const retry = await writer().openPullRequest(prInput());
+    expect(retry).toMatchObject({ pullRequestNumber: 1, created: false });
+    expect(labelsOf(1)).toEqual(["self-service", "terraform", "env:dev"]);
+  });
+
+  it("survives a lost answer to adding labels", async () => {
+    github.failOn({ method: "POST", path: "/repos/acme/infra/issues/1/labels", failure: 502, afterHandling: true });
+    await writer().openPullRequest(prInput());
+    expect(labelsOf(1)).toEqual(["self-service", "terraform", "env:dev"]);
+  });
+
+  it("refuses invalid labels before calling GitHub", async () => {
+    for (const labels of [[""], ["x".repeat(51)], ["tab\there"]]) {
+      expect((await appError(writer().openPullRequest(prInput({ labels })))).code).toBe("INVALID");
+    }
+    expect(github.requests()).toEqual([]);
+  });
+});
+
+describe("GitHubWriter.getPullRequest", () => {
+  const open = async (overrides: Partial<OpenPullRequestInput> = {}) =>
+    writer().openPullRequest({
+      owner: "acme",
+      repo: "infra",
+      title: "Add a database",
+      body: "Requested in Pave.",
+      branchName: "pave/db",
+      files: { "terraform/envs/dev/db.tf": 'module "db" {}\n' },
+      runId: "run-40",
+      ...overrides,
+    });
+  const read = (number = 1) => writer().getPullRequest({ owner: "acme", repo: "infra", number });
+  const branchSha = (branch: string) => github.getRepository("acme/infra")?.branches[branch]?.sha;
+
+  it("reads an open pull request without reviews", async () => {
+    await open();
+    expect(await read()).toEqual({
+      number: 1,
+      url: `${github.url}/acme/infra/pull/1`,
+      state: "open",
+      merged: false,
+      mergedAt: null,
+      headSha: branchSha("pave/db"),
+      reviewState: "none",
+    });
+  });
+
+  it("follows each reviewer's latest decision: a change request wins, comments do not count", async () => {
+    await open();
+    await github.reviewPullRequest("acme/infra", 1, { user: "alice", state: "APPROVED" });
+    expect((await read()).reviewState).toBe("approved");
+    await github.reviewPullRequest("acme/infra", 1, { user: "alice", state: "COMMENTED", body: "One more thought." });
+    expect((await read()).reviewState).toBe("approved");
+    await github.reviewPullRequest("acme/infra", 1, { user: "bob", state: "CHANGES_REQUESTED" });
+    expect((await read()).reviewState).toBe("changes_requested");
+    await github.reviewPullRequest("acme/infra", 1, { user: "bob", state: "APPROVED" });
+    expect((await read()).reviewState).toBe("approved");
+    await github.reviewPullRequest("acme/infra", 1, { user: "alice", state: "CHANGES_REQUESTED" });
+    expect((await read()).reviewState).toBe("changes_requested");
+  });
+
+  it("reads every page of reviews, so the latest decision is not missed", async () => {
+    await open();
+    for (let i = 0; i < 120; i++) await github.reviewPullRequest("acme/infra", 1, { user: `reviewer-${i % 3}`, state: "APPROVED" });
+    await github.reviewPullRequest("acme/infra", 1, { user: "reviewer-1", state: "CHANGES_REQUESTED" });
+    expect((await read()).reviewState).toBe("changes_requested");
+    expect(count("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews")).toBe(2);
+  });
+
+  it("reads a pull request merged on GitHub", async () => {
+    await open();
+    await github.reviewPullRequest("acme/infra", 1, { user: "alice", state: "APPROVED" });
+    const head = branchSha("pave/db");
+    const mergeSha = await github.mergePullRequest("acme/infra", 1, { user: "alice" });
+    const state = await read();
+    expect(state).toMatchObject({ state: "closed", merged: true, headSha: head, reviewState: "approved" });
+    expect(Date.parse(state.mergedAt ?? "")).not.toBeNaN();
+    const main = github.getRepository("acme/infra")?.branches.main;
+    expect(main?.sha).toBe(mergeSha);
+    expect(main?.files["terraform/envs/dev/db.tf"]).toBe('module "db" {}\n');
+  });
+
+  it("reads a pull request closed without merging", async () => {
+    await open();
+    await github.closePullRequest("acme/infra", 1);
+    expect(await read()).toMatchObject({ state: "closed", merged: false, mergedAt: null });
+  });
+
+  it("reports a pull request that does not exist, and retries GitHub's 5xx answers", async () => {
+    const error = await appError(read(42));
+    expect([error.code, error.message]).toEqual([
+      "NOT_FOUND",
+      "There is no pull request #42 in acme/infra on GitHub, or the token in GITHUB_TOKEN cannot see the repository.",
+    ]);
+    await open();
+    github.failOn({ method: "GET", path: "/repos/acme/infra/pulls/1/reviews", failure: 502, times: 2 });
+    expect((await read()).state).toBe("open");
+  });
+
+  it("refuses a bad pull request number before calling GitHub", async () => {
+    for (const number of [0, -1, 1.5, Number.NaN]) expect((await appError(read(number))).code).toBe("INVALID");
+    expect(github.requests()).toEqual([]);
+  });
+});
+
 describe("createGitWriter", () => {
   it("writes to GitHub when a token is configured", async () => {
     const configured = createGitWriter({ githubApiUrl: github.url, githubToken: TOKEN, gitRoot: "/nonexistent" });

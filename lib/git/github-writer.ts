@@ -2,16 +2,24 @@ import { Octokit } from "@octokit/rest";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { withRetry, type RetryDecision } from "@/lib/git/retry";
-import type {
-  CreateRepositoryInput,
-  CreateRepositoryResult,
-  GitWriter,
-  OpenPullRequestInput,
-  OpenPullRequestResult,
+import {
+  checkPullRequestLabels,
+  checkPullRequestNumber,
+  summarizeReviews,
+  type CreateRepositoryInput,
+  type CreateRepositoryResult,
+  type GetPullRequestInput,
+  type GitWriter,
+  type OpenPullRequestInput,
+  type OpenPullRequestResult,
+  type PullRequestState,
+  type ReviewDecision,
 } from "@/lib/git/types";
 import {
   checkCreateRepositoryInput,
   checkOpenPullRequestInput,
+  checkOwner,
+  checkRepoName,
   hasAnyRunTrailer,
   hasRunMarker,
   hasRunTrailer,
@@ -23,6 +31,8 @@ import {
 const REQUEST_TIMEOUT_MS = 15_000;
 const TOKEN_SETTING = "GITHUB_TOKEN";
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+/** Reviews are read 100 a page; this many pages is far beyond any real pull request. */
+const MAX_REVIEW_PAGES = 30;
 
 type Repository = Awaited<ReturnType<Octokit["rest"]["repos"]["get"]>>["data"];
 type PullRequest = Awaited<ReturnType<Octokit["rest"]["pulls"]["list"]>>["data"][number];
@@ -106,6 +116,7 @@ export class GitHubWriter implements GitWriter {
 
   async openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult> {
     const spec = checkOpenPullRequestInput(input);
+    const labels = checkPullRequestLabels(input.labels);
     const { owner, repo } = spec;
     const fullName = `${owner}/${repo}`;
     const context: CallContext = {
@@ -122,6 +133,7 @@ export class GitHubWriter implements GitWriter {
       const existing = await this.findOpenPull(spec, context);
       if (existing) {
         if (spec.update) await this.commitToExistingBranch(spec, context);
+        await this.addLabels(existing, spec, labels, context);
         await this.requestReviewers(existing, spec, context);
         return { remoteUrl: existing.html_url, pullRequestNumber: existing.number, targetBranchName: existing.base.ref, created: false };
       }
@@ -140,11 +152,54 @@ export class GitHubWriter implements GitWriter {
         if (!pull) throw error;
         created = false;
       }
+      // Labels before reviewers: a reviewer GitHub refuses must not leave the labels out.
+      await this.addLabels(pull, spec, labels, context);
       await this.requestReviewers(pull, spec, context);
       return { remoteUrl: pull.html_url, pullRequestNumber: pull.number, targetBranchName: pull.base.ref, created };
     } catch (error) {
       throw this.toAppError(error, context);
     }
+  }
+
+  async getPullRequest(input: GetPullRequestInput): Promise<PullRequestState> {
+    const { owner, repo, number } = input;
+    checkOwner(owner);
+    checkRepoName(repo);
+    checkPullRequestNumber(number);
+    const fullName = `${owner}/${repo}`;
+    const context: CallContext = {
+      action: `read pull request #${number} in ${fullName}`,
+      permission: `It needs the "repo" scope, or "Pull requests" read access to ${fullName}.`,
+      notFound: `There is no pull request #${number} in ${fullName} on GitHub, or the token in ${TOKEN_SETTING} cannot see the repository.`,
+    };
+    try {
+      const pull = await this.call(context, (request) => this.octokit.rest.pulls.get({ owner, repo, pull_number: number, request }));
+      const reviews = await this.listReviews(owner, repo, number, context);
+      return {
+        number: pull.number,
+        url: pull.html_url,
+        state: pull.state === "open" ? "open" : "closed",
+        merged: pull.merged || pull.merged_at !== null,
+        mergedAt: pull.merged_at,
+        headSha: pull.head.sha,
+        reviewState: summarizeReviews(reviews),
+      };
+    } catch (error) {
+      throw this.toAppError(error, context);
+    }
+  }
+
+  /** Every submitted review, oldest first (the order GitHub lists them in). */
+  private async listReviews(owner: string, repo: string, number: number, context: CallContext): Promise<ReviewDecision[]> {
+    const decisions: ReviewDecision[] = [];
+    for (let page = 1; page <= MAX_REVIEW_PAGES; page++) {
+      const reviews = await this.call(context, (request) =>
+        this.octokit.rest.pulls.listReviews({ owner, repo, pull_number: number, per_page: 100, page, request }),
+      );
+      for (const review of reviews) if (review.user) decisions.push({ reviewer: review.user.login, state: review.state });
+      if (reviews.length < 100) break;
+    }
+    return decisions;
   }
 
   // -------------------------------------------------------------------------------------
@@ -352,6 +407,25 @@ export class GitHubWriter implements GitWriter {
       this.octokit.rest.git.createCommit({ owner, repo, message: spec.message, tree: tree.sha, parents: [parentSha], request }),
     );
     return commit.sha;
+  }
+
+  /** Adds the labels the pull request does not have yet; GitHub creates labels the repository lacks. */
+  private async addLabels(pull: PullRequest, spec: PullRequestSpec, labels: string[], context: CallContext): Promise<void> {
+    const present = new Set(pull.labels.map((label) => label.name.toLowerCase()));
+    const missing = labels.filter((name) => !present.has(name.toLowerCase()));
+    if (missing.length === 0) return;
+    try {
+      await this.call(context, (request) =>
+        this.octokit.rest.issues.addLabels({ owner: spec.owner, repo: spec.repo, issue_number: pull.number, labels: missing, request }),
+      );
+    } catch (error) {
+      if (status(error) !== 422) throw error;
+      const reason = validationText(error);
+      throw new AppError(
+        "INVALID",
+        `Pull request #${pull.number} was opened, but GitHub refused the labels ${missing.join(", ")}${reason ? `: ${reason}` : ""}.`,
+      );
+    }
   }
 
   /** Requests reviews from those not yet requested, so a retry completes what a failed run began. */

@@ -11,6 +11,7 @@ import {
   listLocalPullRequests,
   LocalGitWriter,
   mergeLocalPullRequest,
+  reviewLocalPullRequest,
   setLocalPullRequestState,
 } from "@/lib/git/local-writer";
 import { parseLocationTarget } from "@/lib/git/location";
@@ -275,15 +276,34 @@ describe("LocalGitWriter.openPullRequest", () => {
     expect(error.message).toBe(`There is no branch "release" in acme/${name}.`);
   });
 
-  it("merges by fast-forward, records the merge, and refuses to merge twice", async () => {
+  it("merges by fast-forward, records the merge as closed and merged, and merges only once", async () => {
     await writer.openPullRequest(prInput());
     const head = await git("--git-dir", dir, "rev-parse", "pave/db");
     const merged = await mergeLocalPullRequest(dir, 1);
-    expect(merged).toMatchObject({ state: "merged", mergeCommitSha: head });
+    expect(merged).toMatchObject({ state: "closed", merged: true, mergeCommitSha: head, headSha: head });
+    expect(Date.parse(merged.mergedAt ?? "")).not.toBeNaN();
     expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(head);
-    expect((await getLocalPullRequest(dir, 1))?.state).toBe("merged");
-    expect((await appError(mergeLocalPullRequest(dir, 1))).code).toBe("CONFLICT");
+    expect(await getLocalPullRequest(dir, 1)).toEqual(merged);
+
+    // A second merge (a double click, a retried job) changes nothing.
+    await commitFiles(dir, { "docs/later.md": "later\n" }, "Later on main");
+    const mainAfter = await git("--git-dir", dir, "rev-parse", "main");
+    expect(await mergeLocalPullRequest(dir, 1)).toEqual(merged);
+    expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(mainAfter);
     expect((await clone(remoteUrl)).files["terraform/db.tf"]).toBe('module "db" {}\n');
+    // Neither closing nor reopening applies to a merged pull request.
+    expect((await appError(setLocalPullRequestState(dir, 1, "open"))).code).toBe("CONFLICT");
+    expect((await appError(setLocalPullRequestState(dir, 1, "closed"))).code).toBe("CONFLICT");
+  });
+
+  it("refuses to merge a closed pull request", async () => {
+    await writer.openPullRequest(prInput());
+    const main = await git("--git-dir", dir, "rev-parse", "main");
+    await setLocalPullRequestState(dir, 1, "closed");
+    const error = await appError(mergeLocalPullRequest(dir, 1));
+    expect([error.code, error.message]).toEqual(["CONFLICT", "Pull request #1 is closed; reopen it before merging."]);
+    expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(main);
+    expect(await getLocalPullRequest(dir, 1)).toMatchObject({ state: "closed", merged: false });
   });
 
   it("merges with a merge commit when the base moved on, and refuses conflicting changes", async () => {
@@ -293,6 +313,7 @@ describe("LocalGitWriter.openPullRequest", () => {
     const parents = (await git("--git-dir", dir, "log", "-1", "--format=%P", "main")).split(" ");
     expect(parents).toHaveLength(2);
     expect(merged.mergeCommitSha).toBe(await git("--git-dir", dir, "rev-parse", "main"));
+    expect(merged).toMatchObject({ state: "closed", merged: true });
     const files = (await clone(remoteUrl)).files;
     expect(files["docs/notes.md"]).toBe("notes\n");
     expect(files["terraform/db.tf"]).toBe('module "db" {}\n');
@@ -304,7 +325,7 @@ describe("LocalGitWriter.openPullRequest", () => {
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe('Pull request #2 cannot be merged: its changes conflict with "main".');
     expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(before);
-    expect((await getLocalPullRequest(dir, 2))?.state).toBe("open");
+    expect(await getLocalPullRequest(dir, 2)).toMatchObject({ state: "open", merged: false });
   });
 
   it("closes and reopens a pull request", async () => {
@@ -316,6 +337,134 @@ describe("LocalGitWriter.openPullRequest", () => {
     expect((await appError(setLocalPullRequestState(dir, 1, "open"))).code).toBe("CONFLICT");
     expect(await getLocalPullRequest(dir, 99)).toBeUndefined();
     expect((await appError(setLocalPullRequestState(dir, 99, "closed"))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("LocalGitWriter labels, reviews and getPullRequest", () => {
+  let dir: string;
+  let remoteUrl: string;
+
+  const prInput = (overrides: Partial<OpenPullRequestInput> = {}): OpenPullRequestInput => ({
+    owner: "acme",
+    repo: name,
+    title: "Add a database",
+    body: "Requested in Pave.",
+    branchName: "pave/db",
+    files: { "terraform/db.tf": 'module "db" {}\n' },
+    labels: ["self-service", "terraform"],
+    runId: "run-20",
+    ...overrides,
+  });
+  const read = () => writer.getPullRequest({ owner: "acme", repo: name, number: 1 });
+
+  beforeEach(async () => {
+    ({ remoteUrl } = await writer.createRepository(repoInput()));
+    dir = path.join(root, "acme", `${name}.git`);
+  });
+
+  it("stores labels once each, and adds new ones when the pull request is opened again", async () => {
+    await writer.openPullRequest(prInput({ labels: ["self-service", "terraform", "Terraform", " env:prod "] }));
+    expect((await getLocalPullRequest(dir, 1))?.labels).toEqual(["self-service", "terraform", "env:prod"]);
+    await writer.openPullRequest(prInput({ labels: ["TERRAFORM", "needs-review"] }));
+    expect((await getLocalPullRequest(dir, 1))?.labels).toEqual(["self-service", "terraform", "env:prod", "needs-review"]);
+
+    for (const labels of [[""], ["x".repeat(51)], ["two\nlines"]]) {
+      expect((await appError(writer.openPullRequest(prInput({ branchName: "pave/other", labels })))).code).toBe("INVALID");
+    }
+    expect(await listLocalPullRequests(dir)).toHaveLength(1);
+  });
+
+  it("reads an open pull request's state", async () => {
+    await writer.openPullRequest(prInput());
+    expect(await read()).toEqual({
+      number: 1,
+      url: `${remoteUrl}#pull/1`,
+      state: "open",
+      merged: false,
+      mergedAt: null,
+      headSha: await git("--git-dir", dir, "rev-parse", "pave/db"),
+      reviewState: "none",
+    });
+    expect(await createGitWriter({ gitRoot: root }).getPullRequest({ owner: "acme", repo: name, number: 1 })).toEqual(await read());
+  });
+
+  it("follows reviews: each reviewer's latest decision counts, and any change request wins", async () => {
+    await writer.openPullRequest(prInput());
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada@example.com", state: "approved" });
+    expect((await read()).reviewState).toBe("approved");
+    await reviewLocalPullRequest(dir, 1, { reviewer: "bob@example.com", state: "changes_requested", comment: "Use the large tier." });
+    expect((await read()).reviewState).toBe("changes_requested");
+    await reviewLocalPullRequest(dir, 1, { reviewer: "BOB@example.com", state: "approved" });
+    expect((await read()).reviewState).toBe("approved");
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada@example.com", state: "changes_requested" });
+    expect((await read()).reviewState).toBe("changes_requested");
+
+    const record = await getLocalPullRequest(dir, 1);
+    expect(record?.reviews.map((r) => [r.reviewer, r.state, r.comment])).toEqual([
+      ["ada@example.com", "approved", undefined],
+      ["bob@example.com", "changes_requested", "Use the large tier."],
+      ["BOB@example.com", "approved", undefined],
+      ["ada@example.com", "changes_requested", undefined],
+    ]);
+  });
+
+  it("stores a repeated review once", async () => {
+    await writer.openPullRequest(prInput());
+    const first = await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved", comment: "LGTM" });
+    const second = await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved", comment: "LGTM" });
+    expect(second).toEqual(first);
+    expect((await getLocalPullRequest(dir, 1))?.reviews).toHaveLength(1);
+  });
+
+  it("refuses invalid reviews, and new reviews of a closed or merged pull request", async () => {
+    await writer.openPullRequest(prInput());
+    expect((await appError(reviewLocalPullRequest(dir, 1, { reviewer: " ", state: "approved" }))).code).toBe("INVALID");
+    const bad = { reviewer: "ada", state: "lgtm" } as unknown as Parameters<typeof reviewLocalPullRequest>[2];
+    expect((await appError(reviewLocalPullRequest(dir, 1, bad))).code).toBe("INVALID");
+    expect((await appError(reviewLocalPullRequest(dir, 7, { reviewer: "ada", state: "approved" }))).code).toBe("NOT_FOUND");
+
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
+    await mergeLocalPullRequest(dir, 1);
+    // Repeating the review that led to the merge is fine; a new decision is not.
+    expect((await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" })).reviews).toHaveLength(1);
+    const error = await appError(reviewLocalPullRequest(dir, 1, { reviewer: "bob", state: "changes_requested" }));
+    expect([error.code, error.message]).toEqual(["CONFLICT", "Pull request #1 is merged and can no longer be reviewed."]);
+  });
+
+  it("reads a merged pull request, also after its branch is deleted", async () => {
+    await writer.openPullRequest(prInput());
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
+    const head = await git("--git-dir", dir, "rev-parse", "pave/db");
+    const merged = await mergeLocalPullRequest(dir, 1);
+    const expected = { number: 1, url: `${remoteUrl}#pull/1`, state: "closed", merged: true, mergedAt: merged.mergedAt, headSha: head, reviewState: "approved" };
+    expect(await read()).toEqual(expected);
+    await git("--git-dir", dir, "branch", "-D", "pave/db");
+    expect(await read()).toEqual(expected);
+  });
+
+  it("reads a closed pull request", async () => {
+    await writer.openPullRequest(prInput());
+    await setLocalPullRequestState(dir, 1, "closed");
+    expect(await read()).toMatchObject({ state: "closed", merged: false, mergedAt: null });
+  });
+
+  it("reads records written before merges were stored as closed", async () => {
+    await writer.openPullRequest(prInput());
+    const file = path.join(dir, "pave-pulls", "1.json");
+    const old = JSON.parse(await readFile(file, "utf8"));
+    for (const field of ["labels", "reviews", "merged"]) delete old[field];
+    await writeFile(file, JSON.stringify({ ...old, state: "merged", mergedAt: "2025-01-02T03:04:05.000Z" }));
+    expect(await getLocalPullRequest(dir, 1)).toMatchObject({ state: "closed", merged: true, labels: [], reviews: [] });
+    expect(await read()).toMatchObject({ state: "closed", merged: true, mergedAt: "2025-01-02T03:04:05.000Z", reviewState: "none" });
+    expect((await mergeLocalPullRequest(dir, 1)).mergedAt).toBe("2025-01-02T03:04:05.000Z");
+  });
+
+  it("reports a pull request or repository that does not exist", async () => {
+    const missing = await appError(writer.getPullRequest({ owner: "acme", repo: name, number: 5 }));
+    expect([missing.code, missing.message]).toEqual(["NOT_FOUND", `There is no pull request #5 in acme/${name}.`]);
+    expect((await appError(writer.getPullRequest({ owner: "acme", repo: "nowhere", number: 1 }))).code).toBe("NOT_FOUND");
+    expect((await appError(writer.getPullRequest({ owner: "acme", repo: "../x", number: 1 }))).code).toBe("INVALID");
+    expect((await appError(writer.getPullRequest({ owner: "acme", repo: name, number: 0 }))).code).toBe("INVALID");
   });
 });
 

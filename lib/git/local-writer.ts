@@ -15,12 +15,17 @@ import {
   readBranchHead,
   setHeadBranch,
 } from "@/lib/git/local";
-import type {
-  CreateRepositoryInput,
-  CreateRepositoryResult,
-  GitWriter,
-  OpenPullRequestInput,
-  OpenPullRequestResult,
+import {
+  checkPullRequestLabels,
+  checkPullRequestNumber,
+  summarizeReviews,
+  type CreateRepositoryInput,
+  type CreateRepositoryResult,
+  type GetPullRequestInput,
+  type GitWriter,
+  type OpenPullRequestInput,
+  type OpenPullRequestResult,
+  type PullRequestState,
 } from "@/lib/git/types";
 import {
   checkCreateRepositoryInput,
@@ -80,6 +85,7 @@ export class LocalGitWriter implements GitWriter {
 
   async openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult> {
     const spec = checkOpenPullRequestInput(input);
+    const labels = checkPullRequestLabels(input.labels);
     const dir = await resolveLocalRepoDir(this.root, spec.owner, spec.repo);
     const name = `${spec.owner}/${spec.repo}`;
     if (!(await isDirectory(dir))) throw new AppError("NOT_FOUND", `There is no repository ${name} under PAVE_GIT_ROOT.`);
@@ -92,7 +98,7 @@ export class LocalGitWriter implements GitWriter {
       const existing = (await listLocalPullRequests(dir)).find((pr) => pr.state === "open" && pr.head === spec.branchName);
       if (existing) {
         if (spec.update) await this.commitToBranch(dir, spec);
-        const pr = await addReviewers(dir, existing, spec);
+        const pr = await addRequests(dir, existing, spec, labels);
         return { remoteUrl: pullRequestUrl(dir, pr.number), pullRequestNumber: pr.number, targetBranchName: pr.base, created: false };
       }
 
@@ -115,11 +121,36 @@ export class LocalGitWriter implements GitWriter {
         draft: spec.draft,
         reviewers: spec.reviewers,
         teamReviewers: spec.teamReviewers,
+        labels,
         runId: spec.runId,
       });
       return { remoteUrl: pullRequestUrl(dir, pr.number), pullRequestNumber: pr.number, targetBranchName: base, created: true };
     } catch (error) {
       throw toAppError(error, `open a pull request in ${name}`);
+    }
+  }
+
+  async getPullRequest(input: GetPullRequestInput): Promise<PullRequestState> {
+    checkPullRequestNumber(input.number);
+    const dir = await resolveLocalRepoDir(this.root, input.owner, input.repo);
+    const name = `${input.owner}/${input.repo}`;
+    try {
+      const pr = await getLocalPullRequest(dir, input.number);
+      if (!pr) throw new AppError("NOT_FOUND", `There is no pull request #${input.number} in ${name}.`);
+      // As on GitHub, a merged pull request keeps the head it was merged at, even when
+      // its branch moves on or is deleted.
+      const headSha = (pr.merged ? pr.headSha : undefined) ?? (await readBranchHead(dir, pr.head))?.sha ?? "";
+      return {
+        number: pr.number,
+        url: pullRequestUrl(dir, pr.number),
+        state: pr.state,
+        merged: pr.merged,
+        mergedAt: pr.mergedAt ?? null,
+        headSha,
+        reviewState: summarizeReviews(pr.reviews),
+      };
+    } catch (error) {
+      throw toAppError(error, `read pull request #${input.number} of ${name}`);
     }
   }
 
@@ -211,7 +242,16 @@ async function finishRepo(dir: string, spec: RepositorySpec): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // Local pull requests
 
-export type LocalPullRequestState = "open" | "closed" | "merged";
+/** A merged pull request is "closed" with `merged: true`, as on GitHub. */
+export type LocalPullRequestState = "open" | "closed";
+
+export interface LocalPullRequestReview {
+  /** Whoever reviewed: a GitHub-style login or Pave's user (e.g. an email address). */
+  reviewer: string;
+  state: "approved" | "changes_requested";
+  comment?: string;
+  submittedAt: string;
+}
 
 /** A pull request of the local git host, stored as `<repo>/pave-pulls/<number>.json`. */
 export interface LocalPullRequest {
@@ -223,15 +263,24 @@ export interface LocalPullRequest {
   /** The branch they are to be merged into. */
   base: string;
   state: LocalPullRequestState;
+  merged: boolean;
   draft: boolean;
   reviewers: string[];
   teamReviewers: string[];
+  labels: string[];
+  /** Oldest first. */
+  reviews: LocalPullRequestReview[];
   createdAt: string;
   updatedAt: string;
   runId?: string;
   mergedAt?: string;
   mergeCommitSha?: string;
+  /** The head branch's commit when the pull request was merged. */
+  headSha?: string;
 }
+
+const MAX_REVIEWER_LENGTH = 254;
+const MAX_REVIEW_COMMENT = 65_536;
 
 const PULLS_DIR = "pave-pulls";
 
@@ -258,18 +307,33 @@ export async function listLocalPullRequests(repoDir: string): Promise<LocalPullR
 
 /** One local pull request, or undefined when there is none with that number. */
 export async function getLocalPullRequest(repoDir: string, number: number): Promise<LocalPullRequest | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(pullPath(repoDir, number), "utf8")) as LocalPullRequest;
+    text = await readFile(pullPath(repoDir, number), "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  return upgradeRecord(JSON.parse(text) as StoredPullRequest);
+}
+
+/** A record as stored: older ones have `state: "merged"` and lack merged, labels and reviews. */
+type StoredPullRequest = Omit<LocalPullRequest, "state" | "merged" | "labels" | "reviews"> & {
+  state: LocalPullRequestState | "merged";
+  merged?: boolean;
+  labels?: string[];
+  reviews?: LocalPullRequestReview[];
+};
+
+function upgradeRecord(stored: StoredPullRequest): LocalPullRequest {
+  const merged = stored.merged === true || stored.state === "merged";
+  return { ...stored, state: stored.state === "open" && !merged ? "open" : "closed", merged, labels: stored.labels ?? [], reviews: stored.reviews ?? [] };
 }
 
 /** Closes or reopens a local pull request (merging goes through mergeLocalPullRequest). */
 export async function setLocalPullRequestState(repoDir: string, number: number, state: "open" | "closed"): Promise<LocalPullRequest> {
   const pr = await requirePull(repoDir, number);
-  if (pr.state === "merged") throw new AppError("CONFLICT", `Pull request #${number} is already merged.`);
+  if (pr.merged) throw new AppError("CONFLICT", `Pull request #${number} is already merged.`);
   if (state === "open" && pr.state !== "open") {
     const other = (await listLocalPullRequests(repoDir)).find((p) => p.state === "open" && p.head === pr.head && p.number !== number);
     if (other) throw new AppError("CONFLICT", `Pull request #${other.number} from "${pr.head}" is already open.`);
@@ -279,13 +343,19 @@ export async function setLocalPullRequestState(repoDir: string, number: number, 
 
 /**
  * Merges an open local pull request into its base branch: a fast-forward when the base
- * has not moved, else a merge commit. Throws AppError("CONFLICT") when the changes conflict.
+ * has not moved, else a merge commit. The record becomes closed and merged. Merging a
+ * merged pull request again returns it unchanged; a closed one, or changes that conflict,
+ * throw AppError("CONFLICT").
  */
 export async function mergeLocalPullRequest(repoDir: string, number: number): Promise<LocalPullRequest> {
   const pr = await requirePull(repoDir, number);
-  if (pr.state !== "open") throw new AppError("CONFLICT", `Pull request #${number} is ${pr.state}, not open.`);
+  if (pr.merged) return pr;
+  if (pr.state !== "open") throw new AppError("CONFLICT", `Pull request #${number} is closed; reopen it before merging.`);
   let merged: { sha: string };
+  let headSha: string | undefined;
   try {
+    headSha = (await readBranchHead(repoDir, pr.head))?.sha;
+    if (!headSha) throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its branch "${pr.head}" no longer exists.`);
     merged = await mergeBranches(repoDir, { base: pr.base, head: pr.head, message: `Merge pull request #${number} from ${pr.head}\n\n${pr.title}` });
   } catch (error) {
     if (error instanceof LocalMergeConflictError) {
@@ -294,7 +364,39 @@ export async function mergeLocalPullRequest(repoDir: string, number: number): Pr
     throw toAppError(error, `merge pull request #${number}`);
   }
   const now = new Date().toISOString();
-  return savePull(repoDir, { ...pr, state: "merged", mergedAt: now, updatedAt: now, mergeCommitSha: merged.sha });
+  return savePull(repoDir, { ...pr, state: "closed", merged: true, mergedAt: now, updatedAt: now, mergeCommitSha: merged.sha, headSha });
+}
+
+/**
+ * Records a review of a local pull request. Repeating a reviewer's latest review (same
+ * decision and comment) changes nothing, so a retried or double-submitted review is
+ * stored once. A closed or merged pull request takes no new reviews.
+ */
+export async function reviewLocalPullRequest(
+  repoDir: string,
+  number: number,
+  review: { reviewer: string; state: "approved" | "changes_requested"; comment?: string },
+): Promise<LocalPullRequest> {
+  const reviewer = typeof review.reviewer === "string" ? review.reviewer.trim() : "";
+  if (reviewer === "" || reviewer.length > MAX_REVIEWER_LENGTH || /[\u0000-\u001f\u007f]/.test(reviewer)) {
+    throw new AppError("INVALID", "A review needs the reviewer's name on one line.");
+  }
+  if (review.state !== "approved" && review.state !== "changes_requested") {
+    throw new AppError("INVALID", `"${String(review.state)}" is not a review decision: use approved or changes_requested.`);
+  }
+  const comment = review.comment?.trim() || undefined;
+  if (comment !== undefined && comment.length > MAX_REVIEW_COMMENT) {
+    throw new AppError("INVALID", `The review comment is too long (at most ${MAX_REVIEW_COMMENT} characters).`);
+  }
+  const pr = await requirePull(repoDir, number);
+  const latest = pr.reviews.findLast((r) => r.reviewer.toLowerCase() === reviewer.toLowerCase());
+  if (latest && latest.state === review.state && latest.comment === comment) return pr;
+  if (pr.state !== "open") {
+    throw new AppError("CONFLICT", `Pull request #${number} is ${pr.merged ? "merged" : "closed"} and can no longer be reviewed.`);
+  }
+  const now = new Date().toISOString();
+  const added: LocalPullRequestReview = { reviewer, state: review.state, ...(comment === undefined ? {} : { comment }), submittedAt: now };
+  return savePull(repoDir, { ...pr, reviews: [...pr.reviews, added], updatedAt: now });
 }
 
 async function requirePull(repoDir: string, number: number): Promise<LocalPullRequest> {
@@ -306,14 +408,14 @@ async function requirePull(repoDir: string, number: number): Promise<LocalPullRe
 /** Stores a new pull request under the next free number; the exclusive create makes numbers unique under concurrency. */
 async function createPullRecord(
   repoDir: string,
-  fields: Omit<LocalPullRequest, "number" | "state" | "createdAt" | "updatedAt">,
+  fields: Omit<LocalPullRequest, "number" | "state" | "merged" | "reviews" | "createdAt" | "updatedAt">,
 ): Promise<LocalPullRequest> {
   await mkdir(path.join(repoDir, PULLS_DIR), { recursive: true });
   const existing = await listLocalPullRequests(repoDir);
   let number = (existing.at(-1)?.number ?? 0) + 1;
   const now = new Date().toISOString();
   for (;;) {
-    const pr: LocalPullRequest = { number, ...fields, state: "open", createdAt: now, updatedAt: now };
+    const pr: LocalPullRequest = { number, ...fields, state: "open", merged: false, reviews: [], createdAt: now, updatedAt: now };
     if (pr.runId === undefined) delete pr.runId;
     try {
       await writeFile(pullPath(repoDir, number), `${JSON.stringify(pr, null, 2)}\n`, { flag: "wx" });
@@ -325,11 +427,14 @@ async function createPullRecord(
   }
 }
 
-async function addReviewers(repoDir: string, pr: LocalPullRequest, spec: PullRequestSpec): Promise<LocalPullRequest> {
+/** Adds reviewers and labels an open pull request does not have yet (labels compared case-insensitively, as on GitHub). */
+async function addRequests(repoDir: string, pr: LocalPullRequest, spec: PullRequestSpec, labels: string[]): Promise<LocalPullRequest> {
   const reviewers = [...new Set([...pr.reviewers, ...spec.reviewers])];
   const teamReviewers = [...new Set([...pr.teamReviewers, ...spec.teamReviewers])];
-  if (reviewers.length === pr.reviewers.length && teamReviewers.length === pr.teamReviewers.length) return pr;
-  return savePull(repoDir, { ...pr, reviewers, teamReviewers, updatedAt: new Date().toISOString() });
+  const present = new Set(pr.labels.map((label) => label.toLowerCase()));
+  const newLabels = [...pr.labels, ...labels.filter((label) => !present.has(label.toLowerCase()))];
+  if (reviewers.length === pr.reviewers.length && teamReviewers.length === pr.teamReviewers.length && newLabels.length === pr.labels.length) return pr;
+  return savePull(repoDir, { ...pr, reviewers, teamReviewers, labels: newLabels, updatedAt: new Date().toISOString() });
 }
 
 /** Replaces a record atomically (write, then rename), so readers never see half a file. */

@@ -108,6 +108,8 @@ export interface OpenPullRequestInput {
   update?: boolean;
   /** Marks the commit, so a retried run does not push the same change twice. */
   runId?: string;
+  /** Labels for the pull request; GitHub creates missing ones. Adding a label it already has is harmless. */
+  labels?: string[];
 }
 
 export interface OpenPullRequestResult {
@@ -117,6 +119,30 @@ export interface OpenPullRequestResult {
   targetBranchName: string;
   /** False when an open pull request from the branch already existed. */
   created: boolean;
+}
+
+export interface GetPullRequestInput {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** How reviewers have decided, from each reviewer's latest decision (see `summarizeReviews`). */
+export type PullRequestReviewState = "approved" | "changes_requested" | "none";
+
+/** Where a pull request stands, as Pave needs it to follow a self-service request. */
+export interface PullRequestState {
+  number: number;
+  /** The pull request's web page (GitHub), or file:///…/<name>.git#pull/<n> locally. */
+  url: string;
+  /** A merged pull request is "closed" with `merged: true`, as on GitHub. */
+  state: "open" | "closed";
+  merged: boolean;
+  /** ISO 8601, or null while not merged. */
+  mergedAt: string | null;
+  /** The commit at the tip of the pull request's branch. */
+  headSha: string;
+  reviewState: PullRequestReviewState;
 }
 
 /**
@@ -129,4 +155,62 @@ export interface GitWriter {
   createRepository(input: CreateRepositoryInput): Promise<CreateRepositoryResult>;
   /** Commits `files` to a new branch and opens a pull request from it (or returns the open one). */
   openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult>;
+  /** Reads a pull request's state, merge and review decision; throws AppError("NOT_FOUND") when there is none. */
+  getPullRequest(input: GetPullRequestInput): Promise<PullRequestState>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared by both writers (lib/git/writer.ts would be the natural home; kept here while
+// that file belongs to another change).
+
+/** GitHub refuses label names longer than this. */
+const MAX_LABEL_LENGTH = 50;
+const MAX_LABELS = 100;
+
+/** Checks pull request labels and removes duplicates (GitHub compares label names case-insensitively). */
+export function checkPullRequestLabels(labels: string[] | undefined): string[] {
+  if (labels === undefined) return [];
+  if (!Array.isArray(labels)) throw new AppError("INVALID", "The pull request labels must be a list of names.");
+  if (labels.length > MAX_LABELS) throw new AppError("INVALID", `Too many labels for one pull request (at most ${MAX_LABELS}).`);
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const label of labels) {
+    const name = typeof label === "string" ? label.trim() : "";
+    if (name === "" || name.length > MAX_LABEL_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+      throw new AppError("INVALID", `"${String(label)}" is not a valid label: use 1–${MAX_LABEL_LENGTH} characters on one line.`);
+    }
+    if (seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    unique.push(name);
+  }
+  return unique;
+}
+
+/** Checks the number of a pull request to read. */
+export function checkPullRequestNumber(number: number): void {
+  if (!Number.isSafeInteger(number) || number < 1) throw new AppError("INVALID", `"${String(number)}" is not a pull request number.`);
+}
+
+/** One submitted review, in the order reviews were submitted. */
+export interface ReviewDecision {
+  reviewer: string;
+  /** GitHub's review states, in either case ("APPROVED" in the REST API, "approved" in webhooks). */
+  state: string;
+}
+
+/**
+ * The review decision from each reviewer's latest approval, change request or dismissal:
+ * any change request wins, else any approval. Comment-only reviews are skipped, as on
+ * GitHub, where commenting after approving does not withdraw the approval; a dismissed
+ * review withdraws that reviewer's decision.
+ */
+export function summarizeReviews(reviews: ReviewDecision[]): PullRequestReviewState {
+  const latest = new Map<string, string>();
+  for (const review of reviews) {
+    const state = review.state.toLowerCase();
+    if (state === "approved" || state === "changes_requested" || state === "dismissed") latest.set(review.reviewer.toLowerCase(), state);
+  }
+  const decisions = [...latest.values()];
+  if (decisions.includes("changes_requested")) return "changes_requested";
+  return decisions.includes("approved") ? "approved" : "none";
 }

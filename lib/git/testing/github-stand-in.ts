@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { components } from "@octokit/openapi-types";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
+import { signGitHubPayload } from "@/lib/webhooks/github";
 
 /**
  * A stand-in for GitHub's REST API in tests: it answers only the endpoints Pave calls,
@@ -38,7 +39,14 @@ import addFormats from "ajv-formats";
  *   POST   /repos/{owner}/{repo}/git/commits             git.createCommit
  *   GET    /repos/{owner}/{repo}/pulls                   pulls.list
  *   POST   /repos/{owner}/{repo}/pulls                   pulls.create
+ *   GET    /repos/{owner}/{repo}/pulls/{pull_number}     pulls.get
+ *   GET    /repos/{owner}/{repo}/pulls/{pull_number}/reviews  pulls.listReviews
  *   POST   /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers  pulls.requestReviewers
+ *   POST   /repos/{owner}/{repo}/issues/{issue_number}/labels  issues.addLabels (pull requests only; labels auto-created)
+ *
+ * Test hooks play the people on GitHub: `reviewPullRequest`, `mergePullRequest` and
+ * `closePullRequest`. With the `webhook` option each of them also delivers the signed
+ * webhook GitHub would send (payload checked against the description's x-webhooks).
  */
 
 type Schemas = components["schemas"];
@@ -56,6 +64,8 @@ type GitTree = Schemas["git-tree"];
 type PullRequestSchema = Schemas["pull-request"];
 type PullRequestSimple = Schemas["pull-request-simple"];
 type Team = Schemas["team"];
+type LabelSchema = Schemas["label"];
+type PullRequestReviewSchema = Schemas["pull-request-review"];
 
 /** owner/repo → ref (branch) → path → content. */
 export type StandInRepos = Record<string, Record<string, Record<string, string>>>;
@@ -72,6 +82,30 @@ export interface GitHubStandInOptions {
   orgs?: string[];
   /** When set, only these logins can be requested as reviewers (GitHub allows collaborators only). */
   collaborators?: string[];
+  /** Where the test hooks deliver webhooks (`pull_request`, `pull_request_review`), signed with `secret`. */
+  webhook?: { url: string; secret: string };
+}
+
+/** A review state a person can submit on GitHub. */
+export type StandInReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+
+/**
+ * How `mergePullRequest` merges: "merge" (GitHub's default) always makes a merge commit,
+ * "squash" one commit on the base, "fast-forward" moves the base to the head (only when
+ * the base has not moved on, like a rebase merge of an up-to-date branch).
+ */
+export type StandInMergeMethod = "merge" | "squash" | "fast-forward";
+
+/** A webhook the stand-in sent. */
+export interface StandInDelivery {
+  event: string;
+  action: string;
+  deliveryId: string;
+  /** The receiver's HTTP status, or "network" when it could not be reached. */
+  status: number | "network";
+  /** The exact bytes sent and their headers, so a test can replay the delivery. */
+  body: string;
+  headers: Record<string, string>;
 }
 
 /** How an injected fault fails: an HTTP status, a dropped connection, or no answer at all. */
@@ -120,6 +154,10 @@ export interface StandInPull {
   draft: boolean;
   requestedReviewers: string[];
   requestedTeams: string[];
+  labels: string[];
+  merged: boolean;
+  mergeCommitSha: string | null;
+  reviews: Array<{ user: string; state: StandInReviewState }>;
 }
 
 /** A snapshot of one repository, for assertions. */
@@ -147,6 +185,14 @@ export interface GitHubStandIn {
   violations(): string[];
   getRepository(ownerRepo: string): StandInRepository | undefined;
   listRepositories(): string[];
+  /** A person reviewing a pull request on GitHub (not its author, as GitHub refuses that). */
+  reviewPullRequest(ownerRepo: string, number: number, review: { user: string; state: StandInReviewState; body?: string }): Promise<void>;
+  /** A person merging an open pull request on GitHub; returns the base branch's new head. Throws on conflicts. */
+  mergePullRequest(ownerRepo: string, number: number, merge: { user: string; method?: StandInMergeMethod }): Promise<string>;
+  /** A person closing a pull request without merging it; closing a closed one does nothing. */
+  closePullRequest(ownerRepo: string, number: number, close?: { user?: string }): Promise<void>;
+  /** The webhooks sent so far, in order. */
+  deliveries(): StandInDelivery[];
   close(): Promise<void>;
 }
 
@@ -182,6 +228,21 @@ interface Commit {
   committer: { name: string; email: string; date: string };
 }
 
+interface Label {
+  id: number;
+  name: string;
+  color: string;
+}
+
+interface Review {
+  id: number;
+  user: Account;
+  state: StandInReviewState;
+  body: string;
+  commitId: string;
+  submittedAt: string;
+}
+
 interface Pull {
   id: number;
   number: number;
@@ -194,8 +255,16 @@ interface Pull {
   user: Account;
   requestedReviewers: string[];
   requestedTeams: string[];
+  labels: Label[];
+  reviews: Review[];
   createdAt: string;
   updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  mergedBy: Account | null;
+  mergeCommitSha: string | null;
+  /** The head commit when the pull request was closed; a closed pull request keeps it. */
+  closedHeadSha: string | null;
 }
 
 interface Repo {
@@ -215,6 +284,8 @@ interface Repo {
   /** "refs/heads/main" → commit sha. */
   refs: Map<string, string>;
   pulls: Pull[];
+  /** lower-cased name → label. */
+  labels: Map<string, Label>;
 }
 
 interface Reply {
@@ -245,6 +316,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const faults: Array<StandInFaultRule & { remaining: number }> = [];
   const requestLog: StandInRequest[] = [];
   const violations: string[] = [];
+  const deliveryLog: StandInDelivery[] = [];
   const hanging = new Set<Socket>();
   let nextId = 1000;
   let baseUrl = "";
@@ -354,6 +426,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       commits: new Map(),
       refs: new Map(),
       pulls: [],
+      labels: new Map(),
     };
     repos.set(`${owner.login}/${name}`.toLowerCase(), repo);
     if (fields.autoInit) {
@@ -610,10 +683,46 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     };
   }
 
+  function labelBody(repo: Repo, label: Label): PullRequestSimple["labels"][number] {
+    return {
+      id: label.id,
+      node_id: `LA_kwDO${label.id}`,
+      url: `${baseUrl}/repos/${repo.owner.login}/${repo.name}/labels/${encodeURIComponent(label.name)}`,
+      name: label.name,
+      // GitHub answers null for a label without a description, but the description's
+      // pull-request-simple schema requires a string; "" satisfies every schema.
+      description: "",
+      color: label.color,
+      default: false,
+    };
+  }
+
+  function pullHeadSha(repo: Repo, pull: Pull): string {
+    return pull.closedHeadSha ?? repo.refs.get(`refs/heads/${pull.head}`) ?? "";
+  }
+
+  function reviewBody(repo: Repo, pull: Pull, review: Review): PullRequestReviewSchema {
+    const api = `${baseUrl}/repos/${repo.owner.login}/${repo.name}/pulls/${pull.number}`;
+    const html = `${baseUrl}/${repo.owner.login}/${repo.name}/pull/${pull.number}#pullrequestreview-${review.id}`;
+    return {
+      id: review.id,
+      node_id: `PRR_kwDO${review.id}`,
+      user: simpleUser(review.user),
+      body: review.body,
+      state: review.state,
+      html_url: html,
+      pull_request_url: api,
+      _links: { html: { href: html }, pull_request: { href: api } },
+      submitted_at: review.submittedAt,
+      commit_id: review.commitId,
+      author_association: review.user === repo.owner ? "OWNER" : "COLLABORATOR",
+    };
+  }
+
   function pullBase(repo: Repo, pull: Pull) {
     const api = `${baseUrl}/repos/${repo.owner.login}/${repo.name}`;
     const html = `${baseUrl}/${repo.owner.login}/${repo.name}/pull/${pull.number}`;
-    const headSha = repo.refs.get(`refs/heads/${pull.head}`) ?? "";
+    const headSha = pullHeadSha(repo, pull);
     const link = (href: string) => ({ href });
     const end = (branch: string, sha: string) => ({
       label: `${repo.owner.login}:${branch}`,
@@ -641,14 +750,14 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       title: pull.title,
       user: simpleUser(pull.user),
       body: pull.body,
-      labels: [],
+      labels: pull.labels.map((label) => labelBody(repo, label)),
       milestone: null,
       active_lock_reason: null,
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
-      closed_at: null,
-      merged_at: null,
-      merge_commit_sha: null,
+      closed_at: pull.closedAt,
+      merged_at: pull.mergedAt,
+      merge_commit_sha: pull.mergeCommitSha,
       assignee: null,
       assignees: [],
       requested_reviewers: pull.requestedReviewers.map((login) => simpleUser(accountFor(login))),
@@ -682,11 +791,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     const ahead = countCommitsAhead(repo, baseSha, headSha);
     return {
       ...base,
-      merged: false,
+      merged: pull.mergedAt !== null,
       mergeable: null,
       rebaseable: null,
       mergeable_state: "unknown",
-      merged_by: null,
+      merged_by: pull.mergedBy ? simpleUser(pull.mergedBy) : null,
       comments: 0,
       review_comments: 0,
       maintainer_can_modify: false,
@@ -1024,8 +1133,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         user,
         requestedReviewers: [],
         requestedTeams: [],
+        labels: [],
+        reviews: [],
         createdAt: now,
         updatedAt: now,
+        closedAt: null,
+        mergedAt: null,
+        mergedBy: null,
+        mergeCommitSha: null,
+        closedHeadSha: null,
       };
       repo.pulls.push(pull);
       return { status: 201, body: pullBody(repo, pull) };
@@ -1055,6 +1171,163 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       return { status: 201, body: pullSimpleBody(repo, pull) };
     }),
   );
+
+  const findPull = (repo: Repo, number: string | undefined) => repo.pulls.find((p) => String(p.number) === number);
+
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/pulls/{pull_number}",
+    withRepo((repo, { params }) => {
+      const pull = findPull(repo, params.pull_number);
+      return pull ? { status: 200, body: pullBody(repo, pull) } : notFound();
+    }),
+  );
+
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+    withRepo((repo, { params, query }) => {
+      const pull = findPull(repo, params.pull_number);
+      if (!pull) return notFound();
+      const perPage = Math.min(100, Number(query.get("per_page") ?? 30) || 30);
+      const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
+      const reviews = pull.reviews.slice((page - 1) * perPage, page * perPage);
+      return { status: 200, body: reviews.map((review) => reviewBody(repo, pull, review)) };
+    }),
+  );
+
+  // Only pull requests are modelled; an issue number without one is "Not Found".
+  route(
+    "POST",
+    "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    withRepo((repo, { params, body }) => {
+      const pull = findPull(repo, params.issue_number);
+      if (!pull) return notFound();
+      const requested = Array.isArray(body.labels) ? body.labels : [];
+      const names = requested.map((item: unknown) => (typeof item === "string" ? item : str((item as { name?: unknown } | null)?.name) ?? ""));
+      if (names.some((name) => name.trim() === "" || name.length > 50)) {
+        return invalid("Validation Failed", [{ resource: "Label", code: "invalid", field: "name" }]);
+      }
+      for (const name of names) {
+        const key = name.toLowerCase();
+        const label = repo.labels.get(key) ?? { id: nextId++, name, color: "ededed" };
+        repo.labels.set(key, label);
+        if (!pull.labels.includes(label)) pull.labels.push(label);
+      }
+      pull.updatedAt = timestamp();
+      return { status: 200, body: pull.labels.map((label) => labelBody(repo, label)) satisfies LabelSchema[] };
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------
+  // People acting on GitHub (test hooks), and the webhooks they cause
+
+  function requirePull(ownerRepo: string, number: number): { repo: Repo; pull: Pull } {
+    const [owner = "", name = ""] = ownerRepo.split("/");
+    const repo = findRepo(owner, name);
+    const pull = repo?.pulls.find((p) => p.number === number);
+    if (!repo || !pull) throw new Error(`stand-in: there is no pull request ${ownerRepo}#${number}`);
+    return { repo, pull };
+  }
+
+  /** The nearest common ancestor of two commits (enough for the stand-in's short histories). */
+  function mergeBase(repo: Repo, a: string, b: string): string | undefined {
+    const ancestors = new Set<string>();
+    const queue = [a];
+    while (queue.length > 0) {
+      const sha = queue.shift() as string;
+      if (ancestors.has(sha)) continue;
+      ancestors.add(sha);
+      queue.push(...(repo.commits.get(sha)?.parents ?? []));
+    }
+    const search = [b];
+    const seen = new Set<string>();
+    while (search.length > 0) {
+      const sha = search.shift() as string;
+      if (ancestors.has(sha)) return sha;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      search.push(...(repo.commits.get(sha)?.parents ?? []));
+    }
+    return undefined;
+  }
+
+  /** A three-way merge of file contents; undefined when both sides changed a file differently. */
+  function mergeTrees(ancestor: Map<string, string>, ours: Map<string, string>, theirs: Map<string, string>): Map<string, string> | undefined {
+    const merged = new Map(ours);
+    for (const filePath of new Set([...ancestor.keys(), ...ours.keys(), ...theirs.keys()])) {
+      const [was, a, b] = [ancestor.get(filePath), ours.get(filePath), theirs.get(filePath)];
+      if (a === b || b === was) continue;
+      if (a !== was) return undefined;
+      if (b === undefined) merged.delete(filePath);
+      else merged.set(filePath, b);
+    }
+    return merged;
+  }
+
+  function closePull(pull: Pull, repo: Repo, now: string): void {
+    pull.closedHeadSha = pullHeadSha(repo, pull);
+    pull.state = "closed";
+    pull.closedAt = now;
+    pull.updatedAt = now;
+  }
+
+  function webhookRepository(repo: Repo) {
+    return repositoryBody(repo);
+  }
+
+  /** The parts every pull request webhook shares. */
+  function webhookEnvelope(repo: Repo, sender: Account) {
+    return {
+      repository: webhookRepository(repo),
+      sender: simpleUser(sender),
+      ...(repo.owner.type === "Organization" ? { organization: organizationBody(repo.owner) } : {}),
+    };
+  }
+
+  function organizationBody(org: Account) {
+    const api = `${baseUrl}/orgs/${org.login}`;
+    return {
+      login: org.login,
+      id: org.id,
+      node_id: `O_kgDO${org.id}`,
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: `${baseUrl}/avatars/u/${org.id}?v=4`,
+      description: null,
+    };
+  }
+
+  /** Sends one signed webhook, as GitHub does, when a receiver is configured; never throws. */
+  async function deliver(event: string, schemaKey: string, payload: { action: string; [field: string]: unknown }): Promise<void> {
+    if (!options.webhook) return;
+    const problem = checkGitHubWebhookPayload(schemaKey, payload);
+    if (problem) violations.push(`webhook ${event}.${payload.action}: ${problem}`);
+    const body = JSON.stringify(payload);
+    const deliveryId = randomUUID();
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": "GitHub-Hookshot/stand-in",
+      "x-github-event": event,
+      "x-github-delivery": deliveryId,
+      "x-github-hook-id": "1",
+      "x-hub-signature-256": signGitHubPayload(body, options.webhook.secret),
+    };
+    const entry: StandInDelivery = { event, action: payload.action, deliveryId, status: "network", body, headers };
+    deliveryLog.push(entry);
+    try {
+      const response = await fetch(options.webhook.url, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+      entry.status = response.status;
+      await response.body?.cancel();
+    } catch {
+      entry.status = "network";
+    }
+  }
 
   // -------------------------------------------------------------------------------------
   // Serving
@@ -1223,10 +1496,93 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
           draft: pull.draft,
           requestedReviewers: [...pull.requestedReviewers],
           requestedTeams: [...pull.requestedTeams],
+          labels: pull.labels.map((label) => label.name),
+          merged: pull.mergedAt !== null,
+          mergeCommitSha: pull.mergeCommitSha,
+          reviews: pull.reviews.map((review) => ({ user: review.user.login, state: review.state })),
         })),
       };
     },
     listRepositories: () => [...repos.values()].map((repo) => `${repo.owner.login}/${repo.name}`),
+    async reviewPullRequest(ownerRepo, number, review) {
+      const { repo, pull } = requirePull(ownerRepo, number);
+      const reviewer = accountFor(review.user);
+      if (reviewer === pull.user && review.state !== "COMMENTED") {
+        throw new Error(`stand-in: GitHub refuses: Can not ${review.state === "APPROVED" ? "approve" : "request changes on"} your own pull request`);
+      }
+      const submitted: Review = {
+        id: nextId++,
+        user: reviewer,
+        state: review.state,
+        body: review.body ?? "",
+        commitId: pullHeadSha(repo, pull),
+        submittedAt: timestamp(),
+      };
+      pull.reviews.push(submitted);
+      pull.updatedAt = submitted.submittedAt;
+      const webhookReview = { ...reviewBody(repo, pull, submitted), state: submitted.state.toLowerCase() };
+      await deliver("pull_request_review", "pull-request-review-submitted", {
+        action: "submitted",
+        review: webhookReview,
+        pull_request: pullSimpleBody(repo, pull),
+        ...webhookEnvelope(repo, reviewer),
+      });
+    },
+    async mergePullRequest(ownerRepo, number, merge) {
+      const { repo, pull } = requirePull(ownerRepo, number);
+      if (pull.state !== "open") throw new Error(`stand-in: GitHub refuses: Pull Request is not mergeable (#${number} is closed)`);
+      const baseRef = `refs/heads/${pull.base}`;
+      const baseSha = repo.refs.get(baseRef);
+      const headSha = repo.refs.get(`refs/heads/${pull.head}`);
+      if (!baseSha || !headSha) throw new Error(`stand-in: #${number} has lost its base or head branch`);
+      const merger = accountFor(merge.user);
+      const method = merge.method ?? "merge";
+      let sha: string;
+      if (method === "fast-forward") {
+        if (!isAncestor(repo, baseSha, headSha)) throw new Error(`stand-in: "${pull.base}" has moved on; #${number} cannot be fast-forwarded`);
+        sha = headSha;
+      } else {
+        const ancestor = mergeBase(repo, baseSha, headSha);
+        const files = mergeTrees(ancestor ? filesAt(repo, ancestor) : new Map(), filesAt(repo, baseSha), filesAt(repo, headSha));
+        if (!files) throw new Error(`stand-in: GitHub refuses: Merge conflict between "${pull.base}" and "${pull.head}"`);
+        const author = { name: merger.login, email: noreplyEmail(merger), date: timestamp() };
+        const commit =
+          method === "squash"
+            ? writeCommit(repo, { tree: writeTree(repo, files), parents: [baseSha], message: `${pull.title} (#${number})`, author })
+            : writeCommit(repo, {
+                tree: writeTree(repo, files),
+                parents: [baseSha, headSha],
+                message: `Merge pull request #${number} from ${repo.owner.login}/${pull.head}\n\n${pull.title}`,
+                author,
+              });
+        sha = commit.sha;
+      }
+      repo.refs.set(baseRef, sha);
+      repo.pushedAt = timestamp();
+      closePull(pull, repo, repo.pushedAt);
+      pull.mergedAt = pull.closedAt;
+      pull.mergedBy = merger;
+      pull.mergeCommitSha = sha;
+      await deliver("pull_request", "pull-request-closed", {
+        action: "closed",
+        number: pull.number,
+        pull_request: pullBody(repo, pull),
+        ...webhookEnvelope(repo, merger),
+      });
+      return sha;
+    },
+    async closePullRequest(ownerRepo, number, close = {}) {
+      const { repo, pull } = requirePull(ownerRepo, number);
+      if (pull.state === "closed") return;
+      closePull(pull, repo, timestamp());
+      await deliver("pull_request", "pull-request-closed", {
+        action: "closed",
+        number: pull.number,
+        pull_request: pullBody(repo, pull),
+        ...webhookEnvelope(repo, close.user ? accountFor(close.user) : user),
+      });
+    },
+    deliveries: () => deliveryLog.map((entry) => ({ ...entry, headers: { ...entry.headers } })),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const socket of hanging) socket.destroy();
@@ -1306,6 +1662,7 @@ interface OpenApiOperation {
 
 interface OpenApiState {
   paths: Record<string, Record<string, OpenApiOperation>>;
+  webhooks: Record<string, Record<string, OpenApiOperation>>;
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
   ajv: Ajv;
   validators: Map<string, ValidateFunction | null>;
@@ -1322,6 +1679,7 @@ function loadOpenApi(): OpenApiState {
   const file = createRequire(import.meta.url).resolve("@octokit/openapi/generated/api.github.com.json");
   const spec = JSON.parse(readFileSync(file, "utf8")) as {
     paths: OpenApiState["paths"];
+    "x-webhooks": OpenApiState["webhooks"];
     components: { schemas: Record<string, unknown>; responses: OpenApiState["responses"] };
   };
   // GitHub's description is OpenAPI 3.0 with its own formats and keywords, which Ajv's
@@ -1331,7 +1689,7 @@ function loadOpenApi(): OpenApiState {
   for (const format of ["repo.nwo", "timestamp"]) ajv.addFormat(format, true);
   const definitions = Object.fromEntries(Object.entries(spec.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
   ajv.addSchema({ $id: "github", definitions });
-  openApi = { paths: spec.paths, responses: spec.components.responses, ajv, validators: new Map() };
+  openApi = { paths: spec.paths, webhooks: spec["x-webhooks"], responses: spec.components.responses, ajv, validators: new Map() };
   return openApi;
 }
 
@@ -1371,6 +1729,26 @@ function validateAgainstOpenApi(
   if (validate(check.body)) return undefined;
   const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
   return `does not match GitHub's OpenAPI schema: ${errors.join("; ")}`;
+}
+
+/**
+ * Checks a webhook payload against GitHub's published schema for it, e.g.
+ * "pull-request-closed" (the keys of the description's x-webhooks); returns a
+ * description of the mismatch, or undefined.
+ */
+export function checkGitHubWebhookPayload(webhook: string, payload: unknown): string | undefined {
+  const state = loadOpenApi();
+  const key = `webhook ${webhook}`;
+  let validate = state.validators.get(key);
+  if (validate === undefined) {
+    const schema = state.webhooks[webhook]?.post?.requestBody?.content?.["application/json"]?.schema;
+    if (schema === undefined) return `GitHub's OpenAPI description has no webhook "${webhook}"`;
+    validate = state.ajv.compile(toJsonSchema(schema) as JsonObject);
+    state.validators.set(key, validate);
+  }
+  if (validate === null || validate(payload)) return undefined;
+  const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+  return `does not match GitHub's webhook schema: ${errors.join("; ")}`;
 }
 
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"]);

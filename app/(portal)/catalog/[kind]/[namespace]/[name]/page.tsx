@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Breadcrumb } from "@/components/breadcrumb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AlertTriangle, BookOpen, Database, Download, ExternalLink, Flag, Gauge, ListChecks, Pencil } from "lucide-react";
+import { AlertTriangle, BookOpen, Download, ExternalLink, Flag, Gauge, ListChecks, Pencil } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -17,6 +17,7 @@ import { toCatalogYaml } from "@/lib/catalog/export";
 import { DependencyGraph } from "./_components/dependency-graph";
 import { RelationList } from "./_components/relation-list";
 import { DeleteEntityButton } from "./_components/delete-entity-button";
+import { InfrastructureTab } from "./_components/infrastructure-tab";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -40,7 +41,6 @@ const COMING = {
   docs: { icon: BookOpen, title: "No docs yet", body: "This tab will render the service's Markdown documentation from its repository." },
   delivery: { icon: Gauge, title: "No delivery data yet", body: "This tab will chart the service's DORA metrics." },
   scorecard: { icon: ListChecks, title: "No scorecard yet", body: "This tab will grade the service against the platform's standards." },
-  infrastructure: { icon: Database, title: "No infrastructure yet", body: "Databases the service has and has requested will be listed here." },
   flags: { icon: Flag, title: "No flags yet", body: "The service's feature flags from Unleash will be listed here." },
 } as const;
 
@@ -195,6 +195,8 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
           {COMING[tab as keyof typeof COMING].body}
         </EmptyState>
       ) : null}
+
+      {tab === "infrastructure" ? <InfrastructureTab entityKey={entity.key} kind={entity.kind} /> : null}
 
       {tab === "source" ? (
         <div className="grid gap-4 lg:grid-cols-3">

@@ -1,0 +1,282 @@
+import "server-only";
+import { db, type DbClient } from "@/lib/db";
+import { recordAudit, type AuditActor } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import type { CurrentUser } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { isOwnerTeamMember, ownerGroupName } from "@/lib/catalog/permissions";
+import { getGitReader, getGitWriter } from "@/lib/git/reader";
+import { getGitHubWebUrl } from "@/lib/git/location";
+import { mergeLocalPullRequest, reviewLocalPullRequest, setLocalPullRequestState } from "@/lib/git/local-writer";
+import type { PullRequestState } from "@/lib/git/types";
+import {
+  addAtlantisProject,
+  branchName,
+  DATABASE_MODULE_INPUTS,
+  databaseFilePath,
+  databasesAtlantisProject,
+  DEFAULT_MODULE_SOURCE,
+  renderDatabaseHcl,
+  validateDatabaseHcl,
+} from "@/lib/self-service/hcl";
+import { ensureLocalInfraRepo, infraRepo } from "@/lib/self-service/infra-repo";
+import { databaseRequestFormSchema, SERVICE_NAME_MAX, SERVICE_NAME_PATTERN, type DatabaseRequestFormInput } from "@/lib/self-service/rules";
+import { getEnv } from "@/lib/env";
+
+/** Statuses in which a request still counts: another one for the same service and environment is refused. */
+export const ACTIVE_STATUSES = ["submitted", "pr_opened", "approved", "changes_requested", "provisioned"];
+
+
+const requestPath = (id: string) => `/self-service/databases/${id}`;
+
+async function addEvent(tx: DbClient, requestId: string, status: string, actor: AuditActor, note?: string) {
+  await tx.databaseRequestEvent.create({ data: { requestId, status, actorEmail: actor?.email ?? null, note: note ?? null } });
+  await recordAudit(tx, { actor, action: `self_service.database.${status}`, target: { type: "database_request", id: requestId }, data: note ? { note } : undefined });
+}
+
+/**
+ * Files a database request: checks the rules and ownership, refuses a duplicate, renders
+ * and validates the Terraform file, stores the request and queues the pull request.
+ */
+export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): Promise<{ id: string }> {
+  const parsed = databaseRequestFormSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? "form")] ??= issue.message;
+    throw new AppError("INVALID", "Please correct the highlighted fields.", [], fields);
+  }
+  const input: DatabaseRequestFormInput = parsed.data;
+
+  const entity = await db.entity.findUnique({ where: { key: input.service.toLowerCase() }, select: { key: true, kind: true, name: true, owner: true } });
+  if (!entity || entity.kind !== "Component") throw new AppError("INVALID", "Please correct the highlighted fields.", [], { service: "Choose a service from the catalog" });
+  if (!hasRole(actor.role, "platform") && !isOwnerTeamMember(actor, entity.owner)) {
+    throw new AppError("FORBIDDEN", "Please correct the highlighted fields.", [], { service: "You can only request databases for services your team owns" });
+  }
+  if (!new RegExp(SERVICE_NAME_PATTERN).test(entity.name) || entity.name.length > SERVICE_NAME_MAX) {
+    throw new AppError("INVALID", "Please correct the highlighted fields.", [], {
+      service: `The service's name "${entity.name}" can't name a database: it must be lowercase letters, digits and hyphens, at most ${SERVICE_NAME_MAX} characters`,
+    });
+  }
+
+  const id = crypto.randomUUID().replace(/-/g, "").slice(0, 24);
+  const hcl = await renderDatabaseHcl(
+    {
+      serviceName: entity.name,
+      owner: ownerGroupName(entity.owner) ?? "unknown",
+      environment: input.environment,
+      engine: input.engine,
+      engineVersion: input.engineVersion,
+      tier: input.tier,
+      backupRetentionDays: input.backupRetentionDays,
+      multiAz: input.multiAz,
+      requestId: id,
+      requestUrl: `${getEnv().NEXTAUTH_URL.replace(/\/$/, "")}${requestPath(id)}`,
+      requestedBy: actor.email ?? actor.id,
+    },
+    { moduleSource: DEFAULT_MODULE_SOURCE },
+  );
+  const check = await validateDatabaseHcl(hcl, { moduleSource: DEFAULT_MODULE_SOURCE, requiredInputs: [...DATABASE_MODULE_INPUTS] });
+  if (!check.ok) {
+    log.error({ problems: check.problems }, "generated Terraform failed validation");
+    throw new AppError("INVALID", "Pave could not generate a valid Terraform change for these answers.", check.problems);
+  }
+
+  await db.$transaction(async (tx) => {
+    // One request at a time per service and environment, even when two arrive together.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${entity.key}|${input.environment}`}))`;
+    const existing = await tx.databaseRequest.findFirst({
+      where: { entityKey: entity.key, environment: input.environment, status: { in: ACTIVE_STATUSES } },
+      select: { id: true, status: true },
+    });
+    if (existing) {
+      throw new AppError("CONFLICT", "This service already has a database request for that environment.", [], {
+        environment: `${entity.name} already has a ${input.environment} database request (${existing.status.replace("_", " ")}): ${requestPath(existing.id)}`,
+      });
+    }
+    await tx.databaseRequest.create({
+      data: {
+        id,
+        entityKey: entity.key,
+        serviceName: entity.name,
+        owner: entity.owner,
+        environment: input.environment,
+        engine: input.engine,
+        engineVersion: input.engineVersion,
+        tier: input.tier,
+        backupRetentionDays: input.backupRetentionDays,
+        multiAz: input.multiAz,
+        justification: input.justification,
+        branch: branchName(entity.name, input.environment, id),
+        filePath: databaseFilePath(input.environment, entity.name),
+        hcl,
+        requestedById: actor.id,
+      },
+    });
+    await addEvent(tx, id, "submitted", actor);
+  });
+  const { enqueue } = await import("@/lib/jobs");
+  await enqueue("self-service.open-pull-request", { requestId: id });
+  return { id };
+}
+
+function pullRequestBody(request: { id: string; serviceName: string; environment: string; engine: string; engineVersion: string; tier: string; backupRetentionDays: number; multiAz: boolean; justification: string; requestedBy: string }, url: string): string {
+  // Markdown table cells: no pipes or line breaks from user text.
+  const cell = (value: string) => value.replace(/[|\\]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+  return [
+    `Database request from Pave for **${cell(request.serviceName)}** in **${request.environment}**, requested by ${cell(request.requestedBy)}.`,
+    "",
+    "| Input | Value |",
+    "|---|---|",
+    `| service | ${cell(request.serviceName)} |`,
+    `| environment | ${request.environment} |`,
+    `| engine | ${request.engine} ${cell(request.engineVersion)} |`,
+    `| tier | ${request.tier} |`,
+    `| backup retention | ${request.backupRetentionDays} days |`,
+    `| multi-AZ | ${request.multiAz ? "yes" : "no"} |`,
+    "",
+    "**Justification**",
+    "",
+    request.justification
+      .split(/\r?\n/)
+      .map((line) => `> ${line}`)
+      .join("\n"),
+    "",
+    "**Reviewer checklist**",
+    "",
+    "- [ ] Size and cost: the tier fits the stated need",
+    "- [ ] Backups: retention is right for this data",
+    "- [ ] Production safety: multi-AZ, deletion protection and maintenance window are acceptable",
+    "",
+    `Request in Pave: ${url}`,
+  ].join("\n");
+}
+
+/**
+ * Opens the pull request for a request (the pg-boss job). Idempotent: a retry finds the
+ * branch and pull request of an earlier attempt. A temporary git host failure keeps the
+ * request queued and rethrows, so pg-boss retries later.
+ */
+export async function openDatabasePullRequest(requestId: string): Promise<"opened" | "already-open" | "gone"> {
+  const request = await db.databaseRequest.findUnique({ where: { id: requestId }, include: { requestedBy: { select: { email: true } } } });
+  if (!request) return "gone";
+  if (request.prNumber) return "already-open";
+  const repo = infraRepo();
+  await ensureLocalInfraRepo(repo);
+
+  const files: Record<string, string> = { [request.filePath]: request.hcl };
+  try {
+    const reader = getGitReader();
+    const base = repo.local ? `file://${repo.localDir}` : `${getGitHubWebUrl(getEnv().GITHUB_API_URL)}/${repo.owner}/${repo.repo}`;
+    // A databases directory Atlantis doesn't know yet needs its project entry (terraform/atlantis.yaml,
+    // read by Atlantis through repo_config_file).
+    const atlantis = await Promise.resolve()
+      .then(() => reader.readFile(reader.parseLocation(`${base}/blob/${repo.baseBranch}/terraform/atlantis.yaml`)))
+      .catch(() => null);
+    if (atlantis) {
+      const updated = addAtlantisProject(atlantis.content, databasesAtlantisProject(request.environment));
+      if (updated !== atlantis.content) files["terraform/atlantis.yaml"] = updated;
+    }
+    const env = getEnv();
+    const result = await getGitWriter().openPullRequest({
+      owner: repo.owner,
+      repo: repo.repo,
+      title: `Database for ${request.serviceName} (${request.environment}, ${request.engine} ${request.engineVersion}, ${request.tier})`,
+      body: pullRequestBody({ ...request, requestedBy: request.requestedBy?.email ?? "unknown" }, `${env.NEXTAUTH_URL.replace(/\/$/, "")}${requestPath(request.id)}`),
+      branchName: request.branch,
+      targetBranch: repo.baseBranch,
+      files,
+      commitMessage: `Add ${request.environment} database for ${request.serviceName}\n\nRequested in Pave: ${requestPath(request.id)}`,
+      labels: ["self-service", "terraform", `env:${request.environment}`],
+      teamReviewers: repo.local ? undefined : [env.PAVE_INFRA_REVIEW_TEAM],
+      runId: request.id,
+    });
+    await db.$transaction(async (tx) => {
+      await tx.databaseRequest.update({ where: { id: requestId }, data: { prNumber: result.pullRequestNumber, prUrl: result.remoteUrl, status: "pr_opened", lastError: null } });
+      await addEvent(tx, requestId, "pr_opened", null, `Pull request #${result.pullRequestNumber}`);
+    });
+    return result.created ? "opened" : "already-open";
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : "Unexpected error while opening the pull request";
+    await db.databaseRequest.update({ where: { id: requestId }, data: { lastError: message } });
+    if (error instanceof AppError && error.code !== "UNAVAILABLE") {
+      await db.$transaction(async (tx) => {
+        await tx.databaseRequest.update({ where: { id: requestId }, data: { status: "failed" } });
+        await addEvent(tx, requestId, "failed", null, message);
+      });
+      return "gone";
+    }
+    throw error;
+  }
+}
+
+/** The request status a pull request's state means. */
+export function statusForPullRequest(pr: Pick<PullRequestState, "state" | "merged" | "reviewState">): string {
+  if (pr.merged) return "provisioned";
+  if (pr.state === "closed") return "rejected";
+  if (pr.reviewState === "approved") return "approved";
+  if (pr.reviewState === "changes_requested") return "changes_requested";
+  return "pr_opened";
+}
+
+/** Moves a request to a new status (recording the event) unless it is already there or finished. */
+export async function applyRequestStatus(requestId: string, status: string, actor: AuditActor, note?: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const current = await tx.databaseRequest.findUnique({ where: { id: requestId }, select: { status: true } });
+    if (!current || current.status === status || current.status === "provisioned" || current.status === "rejected") return false;
+    await tx.databaseRequest.update({ where: { id: requestId }, data: { status } });
+    await addEvent(tx, requestId, status, actor, note);
+    return true;
+  });
+}
+
+/** Re-reads open requests' pull requests (the periodic job that catches missed webhooks). */
+export async function reconcileDatabaseRequests(): Promise<{ checked: number; changed: number; requeued: number }> {
+  const repo = infraRepo();
+  const open = await db.databaseRequest.findMany({ where: { status: { in: ["submitted", "pr_opened", "approved", "changes_requested"] } }, select: { id: true, prNumber: true } });
+  let changed = 0;
+  let requeued = 0;
+  const { enqueue } = await import("@/lib/jobs");
+  for (const request of open) {
+    if (!request.prNumber) {
+      await enqueue("self-service.open-pull-request", { requestId: request.id });
+      requeued += 1;
+      continue;
+    }
+    try {
+      const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
+      if (await applyRequestStatus(request.id, statusForPullRequest(pr), null, "reconciled with the pull request")) changed += 1;
+    } catch (error) {
+      log.warn({ requestId: request.id, err: error instanceof Error ? { message: error.message } : undefined }, "could not reconcile a database request");
+    }
+  }
+  return { checked: open.length, changed, requeued };
+}
+
+/**
+ * A platform engineer's decision on a request in the embedded default, where the change
+ * request lives in Pave: approve, ask for changes, merge (really merges the branch) or reject.
+ */
+export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<string> {
+  if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can review database requests.");
+  const repo = infraRepo();
+  if (!repo.local || !repo.localDir) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
+  const request = await db.databaseRequest.findUnique({ where: { id: requestId }, select: { prNumber: true, status: true } });
+  if (!request) throw new AppError("NOT_FOUND", "That request no longer exists.");
+  if (!request.prNumber) throw new AppError("CONFLICT", "The change request has not been opened yet. Try again in a moment.");
+  if (request.status === "provisioned" || request.status === "rejected") throw new AppError("CONFLICT", `This request is already ${request.status}.`);
+
+  const reviewer = actor.email ?? actor.id;
+  if (decision === "approve" || decision === "request_changes") {
+    await reviewLocalPullRequest(repo.localDir, request.prNumber, { reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
+  } else if (decision === "merge") {
+    if (request.status !== "approved") throw new AppError("CONFLICT", "Approve the request before merging it.");
+    await mergeLocalPullRequest(repo.localDir, request.prNumber);
+  } else {
+    await setLocalPullRequestState(repo.localDir, request.prNumber, "closed");
+  }
+  const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
+  const status = statusForPullRequest(pr);
+  await applyRequestStatus(requestId, status, actor, `${decision.replace("_", " ")} by ${reviewer}`);
+  return status;
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { pullRequestEventSummary } from "@/lib/webhooks/github";
+import { getGitWriter } from "@/lib/git/reader";
+import { infraRepo } from "@/lib/self-service/infra-repo";
+import { applyRequestStatus, statusForPullRequest } from "@/lib/self-service/mutations";
+
+/**
+ * Applies one verified GitHub delivery. A delivery id is recorded first, so a replay is a
+ * no-op; events about other repositories or pull requests are acknowledged and ignored.
+ */
+export async function handleGitHubWebhook(deliveryId: string, event: string, payload: unknown): Promise<{ status: "duplicate" | "ignored" | "applied" | "unchanged" }> {
+  try {
+    await db.webhookDelivery.create({ data: { id: deliveryId, event } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { status: "duplicate" };
+    throw error;
+  }
+  const summary = pullRequestEventSummary(event, payload);
+  if (!summary) return { status: "ignored" };
+  const repo = infraRepo();
+  if (summary.owner.toLowerCase() !== repo.owner.toLowerCase() || summary.repo.toLowerCase() !== repo.repo.toLowerCase()) return { status: "ignored" };
+  const request = await db.databaseRequest.findFirst({ where: { prNumber: summary.number }, select: { id: true, status: true } });
+  if (!request) return { status: "ignored" };
+
+  let status: string | null = null;
+  if (event === "pull_request" && summary.action === "closed") {
+    status = summary.merged ? "provisioned" : "rejected";
+  } else if (event === "pull_request_review") {
+    // One review is not the pull request's decision (another reviewer may still ask for
+    // changes): read every reviewer's latest review from GitHub.
+    const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: summary.number });
+    status = statusForPullRequest(pr);
+  }
+  if (!status) return { status: "ignored" };
+  const changed = await applyRequestStatus(request.id, status, null, `GitHub ${event}.${summary.action}`);
+  return { status: changed ? "applied" : "unchanged" };
+}
