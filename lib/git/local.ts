@@ -53,6 +53,18 @@ export class LocalGitReader implements GitReader {
   }
 }
 
+/** The paths of every file below a folder of a local repository at a ref (for template skeletons). */
+export async function listLocalFiles(root: string, target: LocationTarget, limit = 2000): Promise<string[]> {
+  if (target.host !== "local") throw new GitReadError("invalid", "This location is not a local git location (file:///…).");
+  const gitDir = await resolveGitDirInRoot(path.resolve(root), target.repoPath);
+  const dir = target.path.replace(/\/+$/, "");
+  // The ref was validated by the location parser (no leading "-"); the path goes after "--".
+  const out = await runReadGit(gitDir, target.repoPath, ["ls-tree", "-r", "-z", "--name-only", target.ref, "--", `${dir}/`], { maxBuffer: 4 * 1024 * 1024 });
+  const files = out.toString("utf8").split("\0").filter(Boolean);
+  if (files.length > limit) throw new GitReadError("invalid", `The folder ${dir} holds more than ${limit} files.`);
+  return files;
+}
+
 async function runReadGit(gitDir: string, repoPath: string, args: string[], options: RunOptions): Promise<Buffer> {
   try {
     return (await runGit(["--git-dir", gitDir, ...args], options)).stdout;

@@ -1,12 +1,15 @@
 import "server-only";
-import { mkdir, readdir, readFile, writeFile, lstat } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { stringifyEntityRef } from "@/lib/catalog/refs";
 import { registerPublishedLocation } from "@/lib/catalog/mutations";
-import { getGitWriter } from "@/lib/git/reader";
+import { getEnv } from "@/lib/env";
+import { listLocalFiles } from "@/lib/git/local";
+import { getGitReader, getGitWriter } from "@/lib/git/reader";
 import { renderString } from "@/lib/scaffolder/templating";
 import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
 import type { TemplateBase } from "@/lib/scaffolder/templates";
@@ -39,19 +42,41 @@ export type ScaffolderAction<S extends z.ZodType = z.ZodType> = {
 
 const defineAction = <S extends z.ZodType>(action: ScaffolderAction<S>) => action;
 
-/** The folder a template-relative url (e.g. ./skeleton) points to; never outside the template. */
-function templateDirectory(base: TemplateBase, url: string): string {
+/**
+ * The folder a template-relative url (e.g. ./skeleton) points to, never outside the
+ * template. For a template registered from a local git location, the folder is read from
+ * the repository into a temporary folder first.
+ */
+async function templateDirectory(base: TemplateBase, url: string): Promise<{ dir: string; cleanup?: () => Promise<void> }> {
   if (base.kind === "dir") {
     try {
-      return resolveInside(base.dir, url, "template url");
+      return { dir: resolveInside(base.dir, url, "template url") };
     } catch {
       throw new AppError("INVALID", `The template url "${url}" must point inside the template's folder.`);
     }
   }
-  throw new AppError(
-    "INVALID",
-    "This template's files are not available to Pave: templates registered from the catalog can only use fetch actions with files shipped in Pave's templates/ folder for now.",
-  );
+  if (base.kind === "location") {
+    const reader = getGitReader();
+    const location = reader.parseLocation(base.url);
+    if (location.host !== "local") {
+      throw new AppError("INVALID", "Pave can read the files of catalog-registered templates from local git locations only; GitHub is not supported yet.");
+    }
+    const templateFolder = path.posix.dirname(location.path);
+    const folder = path.posix.normalize(path.posix.join(templateFolder, url));
+    if (folder === ".." || folder.startsWith("../") || (templateFolder !== "." && !folder.startsWith(`${templateFolder}/`) && folder !== templateFolder)) {
+      throw new AppError("INVALID", `The template url "${url}" must point inside the template's folder.`);
+    }
+    const files = await listLocalFiles(path.resolve(getEnv().PAVE_GIT_ROOT), { ...location, path: folder });
+    const dir = await mkdtemp(path.join(os.tmpdir(), "pave-skeleton-"));
+    for (const file of files) {
+      const { content } = await reader.readFile({ ...location, path: file });
+      const destination = resolveInside(dir, path.posix.relative(folder, file), "file");
+      await mkdir(path.dirname(destination), { recursive: true });
+      await writeFile(destination, content);
+    }
+    return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  }
+  throw new AppError("INVALID", "This template's files are not available to Pave: it was not registered from a location Pave can read.");
 }
 
 const fetchInput = z.object({
@@ -63,7 +88,15 @@ const fetchInput = z.object({
 });
 
 async function copySkeleton(ctx: ActionContext<z.output<typeof fetchInput>>, render: boolean) {
-  const source = templateDirectory(ctx.base, ctx.input.url);
+  const { dir: source, cleanup } = await templateDirectory(ctx.base, ctx.input.url);
+  try {
+    await renderInto(ctx, source, render);
+  } finally {
+    await cleanup?.();
+  }
+}
+
+async function renderInto(ctx: ActionContext<z.output<typeof fetchInput>>, source: string, render: boolean) {
   const target = resolveInside(ctx.workspace, ctx.input.targetPath, "targetPath");
   const info = await lstat(source).catch(() => null);
   if (!info?.isDirectory()) throw new AppError("INVALID", `The template folder "${ctx.input.url}" does not exist.`);

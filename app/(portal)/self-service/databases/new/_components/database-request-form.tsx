@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useActionState, useMemo, useState } from "react";
 import { AlertCircle, Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -56,7 +57,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
       {control}
       {errorFor(name) ? (
         <p id={`${name}-error`} className="text-sm text-destructive">
-          {errorFor(name)}
+          <WithRequestLink text={errorFor(name)!} />
         </p>
       ) : help ? (
         <p id={`${name}-help`} className="text-xs text-muted-foreground">
@@ -199,5 +200,20 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
         </Button>
       </div>
     </form>
+  );
+}
+
+/** Shows a path to an existing request inside a message (the duplicate-request error) as a link. */
+function WithRequestLink({ text }: { text: string }) {
+  const match = /\/self-service\/databases\/[a-z0-9]+/i.exec(text);
+  if (!match) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, match.index).replace(/:\s*$/, "")}{" "}
+      <Link href={match[0]} className="underline">
+        Open the existing request
+      </Link>
+      {text.slice(match.index + match[0].length)}
+    </>
   );
 }

@@ -1,0 +1,69 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { addLocation } from "@/lib/catalog/mutations";
+import { createLocalRepo } from "@/lib/git/local";
+import { dryRunTemplate } from "@/lib/scaffolder/runs";
+import { listTemplates } from "@/lib/scaffolder/templates";
+import { createUser } from "@/lib/testing/factories";
+
+const template = (name: string, url: string) => `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: ${name}
+  title: Hello ${name}
+spec:
+  type: documentation
+  parameters:
+    - title: Basics
+      required: [name]
+      properties:
+        name: { type: string }
+  steps:
+    - id: fetch
+      name: Fetch
+      action: fetch:template
+      input:
+        url: ${url}
+        values:
+          name: \${{ parameters.name }}
+`;
+
+describe("templates registered from the catalog", () => {
+  let repo: string;
+  beforeAll(async () => {
+    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    mkdirSync(process.env.PAVE_GIT_ROOT!, { recursive: true });
+    repo = path.join(process.env.PAVE_GIT_ROOT!, `templates-${randomUUID().slice(0, 8)}.git`);
+    await createLocalRepo(repo, {
+      "templates/hello/template.yaml": template("hello", "./skeleton"),
+      "templates/hello/skeleton/README.md": "# ${{ values.name }}\n",
+      "templates/hello/skeleton/docs/index.md": "Docs for ${{ values.name | upper }}\n",
+      "templates/escape/template.yaml": template("escape", "../../secrets"),
+      "secrets/key.txt": "do not read",
+    });
+    const pat = await createUser({ role: "platform" });
+    await addLocation(pat, `file://${repo}/blob/main/templates/hello/template.yaml`);
+    await addLocation(pat, `file://${repo}/blob/main/templates/escape/template.yaml`);
+  });
+
+  it("appear in the gallery and render their skeleton from the location's repository", async () => {
+    expect((await listTemplates()).map((t) => t.id)).toEqual(expect.arrayContaining(["catalog:default/hello", "builtin:node-microservice"]));
+    const max = await createUser();
+    const preview = await dryRunTemplate(max, "catalog:default/hello", { name: "world" });
+    expect(preview.error).toBeUndefined();
+    expect(Object.fromEntries(preview.files.map((f) => [f.path, f.content]))).toEqual({
+      "README.md": "# world\n",
+      "docs/index.md": "Docs for WORLD\n",
+    });
+  });
+
+  it("cannot reach outside the template's folder", async () => {
+    const max = await createUser();
+    const preview = await dryRunTemplate(max, "catalog:default/escape", { name: "x" });
+    expect(preview.error).toMatch(/must point inside the template's folder/);
+    expect(preview.files).toEqual([]);
+  });
+});
