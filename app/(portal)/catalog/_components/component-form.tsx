@@ -1,8 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { AlertCircle, Loader2 } from "lucide-react";
+import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { FormAlert, inputClassName } from "@/components/ui/form-alert";
 import { saveComponentAction } from "@/lib/catalog/actions";
 
 type Option = { value: string; label: string };
@@ -10,7 +11,6 @@ export type ComponentFormValues = Partial<Record<"name" | "title" | "description
 
 const TYPES = ["service", "website", "library", "worker", "cli"];
 const LIFECYCLES = ["experimental", "production", "deprecated"];
-const inputClass = "h-10 w-full rounded-md border border-input bg-background px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 /** Create or edit a Component; errors come back field by field and the form keeps what was typed. */
 export function ComponentForm({ initial, entityKey, owners, systems }: { initial: ComponentFormValues; entityKey?: string; owners: Option[]; systems: Option[] }) {
@@ -46,19 +46,7 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
     // key: a failed submit re-mounts the fields with the submitted values.
     <form action={formAction} key={JSON.stringify(values)} className="flex max-w-2xl flex-col gap-4" noValidate>
       {state?.ok === false && !Object.keys(errors).length ? (
-        <div role="alert" className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
-          <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
-          <div>
-            <p>{state.error}</p>
-            {state.details?.length ? (
-              <ul className="mt-1 list-disc pl-5">
-                {state.details.map((d) => (
-                  <li key={d}>{d}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        </div>
+        <FormAlert message={state.error} details={state.details} />
       ) : state?.ok === false ? (
         <p role="alert" className="text-sm text-destructive">
           {state.error}
@@ -68,21 +56,21 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
       {field(
         "name",
         "Name",
-        <input {...a11y("name")} defaultValue={values.name} readOnly={!!entityKey} required maxLength={63} className={inputClass} />,
+        <input {...a11y("name")} defaultValue={values.name} readOnly={!!entityKey} required maxLength={63} className={inputClassName} />,
         entityKey ? "The name identifies the component and cannot change." : 'Letters and digits separated by "-", "_" or ".", e.g. checkout-service.',
       )}
-      {field("title", "Title", <input {...a11y("title")} defaultValue={values.title} maxLength={200} className={inputClass} />, "A display name (optional).")}
+      {field("title", "Title", <input {...a11y("title")} defaultValue={values.title} maxLength={200} className={inputClassName} />, "A display name (optional).")}
       {field(
         "description",
         "Description",
-        <textarea {...a11y("description")} defaultValue={values.description} rows={3} maxLength={2000} className={`${inputClass} h-auto py-2`} />,
+        <textarea {...a11y("description")} defaultValue={values.description} rows={3} maxLength={2000} className={`${inputClassName} h-auto py-2`} />,
         "What it does, in a sentence or two.",
       )}
       <div className="grid gap-4 sm:grid-cols-2">
         {field(
           "type",
           "Type",
-          <select {...a11y("type")} defaultValue={values.type ?? "service"} className={inputClass}>
+          <select {...a11y("type")} defaultValue={values.type ?? "service"} className={inputClassName}>
             {TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
@@ -91,7 +79,7 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
         {field(
           "lifecycle",
           "Lifecycle",
-          <select {...a11y("lifecycle")} defaultValue={values.lifecycle ?? "experimental"} className={inputClass}>
+          <select {...a11y("lifecycle")} defaultValue={values.lifecycle ?? "experimental"} className={inputClassName}>
             {LIFECYCLES.map((l) => (
               <option key={l}>{l}</option>
             ))}
@@ -100,7 +88,7 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
         {field(
           "owner",
           "Owner",
-          <select {...a11y("owner")} defaultValue={values.owner ?? ""} required className={inputClass}>
+          <select {...a11y("owner")} defaultValue={values.owner ?? ""} required className={inputClassName}>
             <option value="" disabled>
               Choose a team
             </option>
@@ -115,7 +103,7 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
         {field(
           "system",
           "System",
-          <select {...a11y("system")} defaultValue={values.system ?? ""} className={inputClass}>
+          <select {...a11y("system")} defaultValue={values.system ?? ""} className={inputClassName}>
             <option value="">None</option>
             {systems.map((s) => (
               <option key={s.value} value={s.value}>
@@ -125,11 +113,11 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
           </select>,
         )}
       </div>
-      {field("tags", "Tags", <input {...a11y("tags")} defaultValue={values.tags} className={inputClass} />, "Comma-separated, lowercase, e.g. java, payments.")}
-      {field("dependsOn", "Depends on", <input {...a11y("dependsOn")} defaultValue={values.dependsOn} className={inputClass} />, "Entity refs, comma-separated, e.g. component:payments-service, resource:orders-db.")}
+      {field("tags", "Tags", <input {...a11y("tags")} defaultValue={values.tags} className={inputClassName} />, "Comma-separated, lowercase, e.g. java, payments.")}
+      {field("dependsOn", "Depends on", <input {...a11y("dependsOn")} defaultValue={values.dependsOn} className={inputClassName} />, "Entity refs, comma-separated, e.g. component:payments-service, resource:orders-db.")}
       <div className="grid gap-4 sm:grid-cols-2">
-        {field("providesApis", "Provides APIs", <input {...a11y("providesApis")} defaultValue={values.providesApis} className={inputClass} />, "API names, comma-separated.")}
-        {field("consumesApis", "Consumes APIs", <input {...a11y("consumesApis")} defaultValue={values.consumesApis} className={inputClass} />, "API names, comma-separated.")}
+        {field("providesApis", "Provides APIs", <input {...a11y("providesApis")} defaultValue={values.providesApis} className={inputClassName} />, "API names, comma-separated.")}
+        {field("consumesApis", "Consumes APIs", <input {...a11y("consumesApis")} defaultValue={values.consumesApis} className={inputClassName} />, "API names, comma-separated.")}
       </div>
       <div>
         <Button type="submit" disabled={pending}>

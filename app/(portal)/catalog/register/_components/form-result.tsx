@@ -1,27 +1,13 @@
 import Link from "next/link";
-import { AlertCircle, CheckCircle2 } from "lucide-react";
+import { CheckCircle2 } from "lucide-react";
+import { FormAlert } from "@/components/ui/form-alert";
 import type { ActionResult } from "@/lib/action";
 import { entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
 
 /** What an import did, or every problem it found. */
 export function FormResult({ state }: { state: ActionResult<{ created: string[]; updated: string[] }> | null }) {
   if (!state) return null;
-  if (!state.ok) {
-    return (
-      <div role="alert" className="rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
-        <p className="flex items-center gap-2 font-medium">
-          <AlertCircle className="size-4 shrink-0" aria-hidden /> {state.error}
-        </p>
-        {state.details?.length ? (
-          <ul className="mt-2 list-disc space-y-1 pl-6" aria-label="Problems">
-            {state.details.map((d) => (
-              <li key={d}>{d}</li>
-            ))}
-          </ul>
-        ) : null}
-      </div>
-    );
-  }
+  if (!state.ok) return <FormAlert message={state.error} details={state.details} />;
   const keys = [...state.data.created, ...state.data.updated];
   return (
     <div role="status" className="rounded-md border border-success/40 bg-success/10 p-3 text-sm">

@@ -3,6 +3,7 @@
 import { useMemo, useRef, useState, useTransition } from "react";
 import { AlertCircle, Check, ChevronLeft, ChevronRight, FileText, Loader2, Rocket } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { inputClassName } from "@/components/ui/form-alert";
 import { cn } from "@/components/ui/cn";
 import {
   coerceValues,
@@ -26,8 +27,6 @@ type Props = {
   pickerOptions: Record<string, Option[]>;
 };
 
-const inputClass =
-  "h-10 w-full rounded-md border border-input bg-background px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 export function Wizard({ templateId, pages, initialValues, pickerOptions }: Props) {
   const [values, setValues] = useState<Record<string, unknown>>(initialValues);
@@ -230,19 +229,19 @@ function Field(props: {
     const update = (change: Partial<typeof parsed>) => onChange(formatRepoUrlValue({ ...parsed, ...change }));
     control = (
       <div className="grid gap-2 sm:grid-cols-[10rem_1fr_1fr]">
-        <select aria-label="Host" value={parsed.host} onChange={(e) => update({ host: e.target.value })} className={inputClass}>
+        <select aria-label="Host" value={parsed.host} onChange={(e) => update({ host: e.target.value })} className={inputClassName}>
           {hosts.map((h) => (
             <option key={h}>{h}</option>
           ))}
         </select>
-        <input {...common} aria-label="Owner" placeholder="Owner (organisation)" value={parsed.owner} onChange={(e) => update({ owner: e.target.value.trim() })} className={inputClass} />
-        <input aria-label="Repository name" aria-invalid={!!error} placeholder="Repository name" value={parsed.repo} onChange={(e) => update({ repo: e.target.value.trim() })} className={inputClass} />
+        <input {...common} aria-label="Owner" placeholder="Owner (organisation)" value={parsed.owner} onChange={(e) => update({ owner: e.target.value.trim() })} className={inputClassName} />
+        <input aria-label="Repository name" aria-invalid={!!error} placeholder="Repository name" value={parsed.repo} onChange={(e) => update({ repo: e.target.value.trim() })} className={inputClassName} />
       </div>
     );
   } else if (field === "OwnerPicker" || field === "EntityPicker" || property.enum) {
     const choices: Option[] = options ?? (property.enum ?? []).map((v, i) => ({ value: String(v), label: property.enumNames?.[i] ?? String(v) }));
     control = (
-      <select {...common} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value || undefined)} className={inputClass}>
+      <select {...common} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value || undefined)} className={inputClassName}>
         <option value="">{required ? "Choose…" : "None"}</option>
         {choices.map((o) => (
           <option key={o.value} value={o.value}>
@@ -259,9 +258,9 @@ function Field(props: {
       </label>
     );
   } else if (property.type === "number" || property.type === "integer") {
-    control = <input {...common} type="number" inputMode="numeric" value={value === undefined ? "" : String(value)} min={property.minimum} max={property.maximum} onChange={(e) => onChange(e.target.value)} className={inputClass} />;
+    control = <input {...common} type="number" inputMode="numeric" value={value === undefined ? "" : String(value)} min={property.minimum} max={property.maximum} onChange={(e) => onChange(e.target.value)} className={inputClassName} />;
   } else if (property["ui:widget"] === "textarea") {
-    control = <textarea {...common} rows={4} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} className={`${inputClass} h-auto py-2`} />;
+    control = <textarea {...common} rows={4} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} className={`${inputClassName} h-auto py-2`} />;
   } else {
     control = (
       <input
@@ -271,7 +270,7 @@ function Field(props: {
         value={Array.isArray(value) ? value.join(", ") : String(value ?? "")}
         maxLength={property.maxLength}
         onChange={(e) => onChange(e.target.value)}
-        className={inputClass}
+        className={inputClassName}
       />
     );
   }

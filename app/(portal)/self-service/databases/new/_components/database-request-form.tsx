@@ -2,14 +2,14 @@
 
 import Link from "next/link";
 import { useActionState, useMemo, useState } from "react";
-import { AlertCircle, Loader2 } from "lucide-react";
+import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
+import { FormAlert, inputClassName } from "@/components/ui/form-alert";
 import { cn } from "@/components/ui/cn";
 import { requestDatabaseAction } from "@/lib/self-service/actions";
 import { BACKUP_RETENTION, databaseRequestFormSchema, ENGINES, ENVIRONMENTS, JUSTIFICATION, TIERS } from "@/lib/self-service/rules";
 
 type Option = { value: string; label: string };
-const inputClass = "h-10 w-full rounded-md border border-input bg-background px-3 text-sm outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 /** The database request form: the same schema checks here as they type, and on the server. */
 export function DatabaseRequestForm({ services, initialService }: { services: Option[]; initialService?: string }) {
@@ -83,24 +83,12 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
       }}
     >
       {state?.ok === false ? (
-        <div role="alert" className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
-          <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
-          <div>
-            <p>{state.error}</p>
-            {state.details?.length ? (
-              <ul className="mt-1 list-disc pl-5">
-                {state.details.map((d) => (
-                  <li key={d}>{d}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        </div>
+        <FormAlert message={state.error} details={state.details} />
       ) : null}
       {field(
         "service",
         "Service",
-        <select {...a11y("service")} value={values.service} onChange={(e) => set("service", e.target.value)} className={inputClass}>
+        <select {...a11y("service")} value={values.service} onChange={(e) => set("service", e.target.value)} className={inputClassName}>
           <option value="">Choose a service</option>
           {services.map((s) => (
             <option key={s.value} value={s.value}>
@@ -114,7 +102,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
         {field(
           "environment",
           "Environment",
-          <select {...a11y("environment")} value={values.environment} onChange={(e) => set("environment", e.target.value)} className={inputClass}>
+          <select {...a11y("environment")} value={values.environment} onChange={(e) => set("environment", e.target.value)} className={inputClassName}>
             {ENVIRONMENTS.map((env) => (
               <option key={env}>{env}</option>
             ))}
@@ -123,7 +111,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
         {field(
           "engine",
           "Engine",
-          <select {...a11y("engine")} value={values.engine} onChange={(e) => set("engine", e.target.value)} className={inputClass}>
+          <select {...a11y("engine")} value={values.engine} onChange={(e) => set("engine", e.target.value)} className={inputClassName}>
             {Object.keys(ENGINES).map((engine) => (
               <option key={engine}>{engine}</option>
             ))}
@@ -132,7 +120,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
         {field(
           "engineVersion",
           "Version",
-          <select {...a11y("engineVersion")} value={values.engineVersion} onChange={(e) => set("engineVersion", e.target.value)} className={inputClass}>
+          <select {...a11y("engineVersion")} value={values.engineVersion} onChange={(e) => set("engineVersion", e.target.value)} className={inputClassName}>
             {engineVersions.map((v) => (
               <option key={v}>{v}</option>
             ))}
@@ -167,7 +155,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
         {field(
           "backupRetentionDays",
           "Backup retention (days)",
-          <input {...a11y("backupRetentionDays")} type="number" inputMode="numeric" min={BACKUP_RETENTION.min} max={BACKUP_RETENTION.max} value={values.backupRetentionDays} onChange={(e) => set("backupRetentionDays", e.target.value)} className={inputClass} />,
+          <input {...a11y("backupRetentionDays")} type="number" inputMode="numeric" min={BACKUP_RETENTION.min} max={BACKUP_RETENTION.max} value={values.backupRetentionDays} onChange={(e) => set("backupRetentionDays", e.target.value)} className={inputClassName} />,
           `${BACKUP_RETENTION.min}–${BACKUP_RETENTION.max} days; production needs at least ${BACKUP_RETENTION.prodMin}.`,
         )}
         <div className="flex flex-col gap-1.5">
@@ -191,7 +179,7 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
       {field(
         "justification",
         "Justification",
-        <textarea {...a11y("justification")} rows={4} maxLength={JUSTIFICATION.max + 1} value={values.justification} onChange={(e) => set("justification", e.target.value)} className={`${inputClass} h-auto py-2`} />,
+        <textarea {...a11y("justification")} rows={4} maxLength={JUSTIFICATION.max + 1} value={values.justification} onChange={(e) => set("justification", e.target.value)} className={`${inputClassName} h-auto py-2`} />,
         `Why this service needs it (${(values.justification ?? "").length}/${JUSTIFICATION.max}). Reviewers read this.`,
       )}
       <div>
