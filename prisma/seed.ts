@@ -15,6 +15,7 @@ import { resolveRole } from "../lib/auth/roles.ts";
 import { parseCatalogYaml } from "../lib/catalog/descriptor.ts";
 import { writeEntities } from "../lib/catalog/store.ts";
 import { createLocalRepo } from "../lib/git/local.ts";
+import { loadDemoDeliveryData } from "../lib/dora/demo.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const roleConfig = { adminEmails: [], adminGroups: [DEMO_ROLE_GROUPS.admin], platformEmails: [], platformGroups: [DEMO_ROLE_GROUPS.platform] };
@@ -68,6 +69,8 @@ async function seedCatalog() {
 try {
   await seedUsers();
   await seedCatalog();
+  const delivery = await loadDemoDeliveryData(db);
+  if (delivery) console.log(`[pave] demo delivery data: ${delivery.deployments} deployments, ${delivery.changes} changes, ${delivery.incidents} incidents over 180 days`);
   console.log(`[pave] demo data ready: ${demoUsers.map((u) => u.email).join(", ")} and the Acme Shop catalog`);
 } finally {
   await db.$disconnect();
