@@ -1,4 +1,4 @@
-import { Flag, Gauge, type LucideIcon } from "lucide-react";
+import { Flag, type LucideIcon } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 
@@ -6,13 +6,6 @@ type Section = { title: string; description: string; icon: LucideIcon; emptyTitl
 
 // Sections whose features are still being built: each shows its purpose and an honest empty state.
 const SECTIONS = {
-  dora: {
-    title: "DORA",
-    description: "Deployment frequency, lead time for changes, change failure rate and time to restore.",
-    icon: Gauge,
-    emptyTitle: "No delivery data yet",
-    emptyBody: "DORA metrics appear once deployments and incidents are ingested.",
-  },
   flags: {
     title: "Flags",
     description: "Feature flags of the services you own.",

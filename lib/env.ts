@@ -73,6 +73,13 @@ const envSchema = z
     /** The GitHub team (slug) asked to review database requests. */
     PAVE_INFRA_REVIEW_TEAM: z.string().min(1).default("platform-team"),
 
+    /** Tokens for POST /api/v1/events created at start-up: comma-separated `name:secret`. */
+    PAVE_INIT_INGEST_TOKENS: list,
+    /** The bearer token Prometheus sends to /api/metrics; unset, the endpoint does not exist. */
+    PAVE_METRICS_TOKEN: optionalString,
+    /** Deployment environments that count for DORA, compared ignoring case. */
+    PAVE_DORA_PRODUCTION_ENVIRONMENTS: list.transform((environments) => (environments.length ? environments : ["production"])),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -84,6 +91,15 @@ const envSchema = z
     need(!!env.OIDC_ISSUER && !env.OIDC_CLIENT_SECRET, "OIDC_CLIENT_SECRET", "is required when OIDC_ISSUER is set");
     need(!!env.GITHUB_ID && !env.GITHUB_SECRET, "GITHUB_SECRET", "is required when GITHUB_ID is set");
     need(!env.GITHUB_ID && !!env.GITHUB_SECRET, "GITHUB_ID", "is required when GITHUB_SECRET is set");
+    env.PAVE_INIT_INGEST_TOKENS.forEach((item, index) => {
+      const colon = item.indexOf(":");
+      need(
+        colon < 1 || item.length - colon - 1 < 24,
+        "PAVE_INIT_INGEST_TOKENS",
+        `item ${index + 1}: expected name:secret with a secret of at least 24 characters`,
+      );
+    });
+    need(!!env.PAVE_METRICS_TOKEN && env.PAVE_METRICS_TOKEN.length < 16, "PAVE_METRICS_TOKEN", "must be at least 16 characters");
     need(
       env.NODE_ENV === "production" && env.PAVE_BUILTIN_IDP === undefined && !env.OIDC_ISSUER && !env.GITHUB_ID,
       "OIDC_ISSUER",

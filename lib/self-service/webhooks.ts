@@ -5,18 +5,28 @@ import { pullRequestEventSummary } from "@/lib/webhooks/github";
 import { getGitWriter } from "@/lib/git/reader";
 import { infraRepo } from "@/lib/self-service/infra-repo";
 import { applyRequestStatus, statusForPullRequest } from "@/lib/self-service/mutations";
+import { handleDoraGitHubEvent } from "@/lib/dora/github";
+
+type WebhookStatus = "duplicate" | "ignored" | "applied" | "unchanged";
 
 /**
  * Applies one verified GitHub delivery. A delivery id is recorded first, so a replay is a
  * no-op; events about other repositories or pull requests are acknowledged and ignored.
+ * DORA (lib/dora/github.ts) and self-service requests each take what concerns them.
  */
-export async function handleGitHubWebhook(deliveryId: string, event: string, payload: unknown): Promise<{ status: "duplicate" | "ignored" | "applied" | "unchanged" }> {
+export async function handleGitHubWebhook(deliveryId: string, event: string, payload: unknown): Promise<{ status: WebhookStatus }> {
   try {
     await db.webhookDelivery.create({ data: { id: deliveryId, event } });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { status: "duplicate" };
     throw error;
   }
+  const dora = await handleDoraGitHubEvent(event, payload);
+  const selfService = await applySelfServiceEvent(event, payload);
+  return selfService.status === "ignored" && dora === "applied" ? { status: "applied" } : selfService;
+}
+
+async function applySelfServiceEvent(event: string, payload: unknown): Promise<{ status: WebhookStatus }> {
   const summary = pullRequestEventSummary(event, payload);
   if (!summary) return { status: "ignored" };
   const repo = infraRepo();

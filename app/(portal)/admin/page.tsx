@@ -8,7 +8,9 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { requireRole } from "@/lib/auth/session";
 import { listAuditEvents, listUsers } from "@/lib/admin/queries";
 import { auditPageSchema } from "@/lib/admin/schemas";
+import { listIngestTokens } from "@/lib/dora/tokens";
 import { RevokeSessionsButton } from "./_components/revoke-sessions-button";
+import { CreateIngestTokenForm, RevokeIngestTokenButton } from "./_components/ingest-token-forms";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -17,7 +19,7 @@ const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const admin = await requireRole("admin");
   const page = auditPageSchema.parse((await searchParams).page);
-  const [users, audit] = await Promise.all([listUsers(), listAuditEvents(page)]);
+  const [users, audit, tokens] = await Promise.all([listUsers(), listAuditEvents(page), listIngestTokens()]);
 
   return (
     <>
@@ -58,6 +60,51 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 ))}
               </TableBody>
             </Table>
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Ingest tokens</CardTitle>
+            <CardDescription>
+              For CI and incident tools that send deployments, changes and incidents to POST /api/v1/events. Only a hash of each secret is kept.
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="flex flex-col gap-4">
+            <CreateIngestTokenForm />
+            {tokens.length === 0 ? (
+              <p className="py-6 text-center text-sm text-muted-foreground">No tokens yet.</p>
+            ) : (
+              <Table aria-label="Ingest tokens">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Name</TableHead>
+                    <TableHead>Prefix</TableHead>
+                    <TableHead className="hidden md:table-cell">Created (UTC)</TableHead>
+                    <TableHead className="hidden md:table-cell">Last used (UTC)</TableHead>
+                    <TableHead className="text-right">Status</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {tokens.map((t) => (
+                    <TableRow key={t.id}>
+                      <TableCell>
+                        <div className="font-medium">{t.name}</div>
+                        <div className="text-xs text-muted-foreground">{t.createdBy ?? "from configuration"}</div>
+                      </TableCell>
+                      <TableCell>
+                        <code className="text-xs">{t.prefix}…</code>
+                      </TableCell>
+                      <TableCell className="hidden text-muted-foreground md:table-cell">{when.format(t.createdAt)}</TableCell>
+                      <TableCell className="hidden text-muted-foreground md:table-cell">{t.lastUsedAt ? when.format(t.lastUsedAt) : "never"}</TableCell>
+                      <TableCell className="text-right">
+                        {t.revokedAt ? <Badge variant="secondary">revoked {when.format(t.revokedAt)}</Badge> : <RevokeIngestTokenButton id={t.id} name={t.name} />}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
           </CardContent>
         </Card>
 

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder, sectionTitle } from "@/components/section-placeholder";
+import { requireUser } from "@/lib/auth/session";
+import { DoraSection } from "./_components/dora-section";
 
-export const metadata: Metadata = { title: sectionTitle("dora") };
+export const metadata: Metadata = { title: "DORA" };
 
-export default function DoraPage() {
-  return <SectionPlaceholder section="dora" />;
+export default async function DoraPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  return <DoraSection scope={{ kind: "organisation" }} searchParams={await searchParams} />;
 }

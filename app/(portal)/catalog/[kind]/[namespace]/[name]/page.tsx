@@ -18,6 +18,7 @@ import { DependencyGraph } from "./_components/dependency-graph";
 import { RelationList } from "./_components/relation-list";
 import { DeleteEntityButton } from "./_components/delete-entity-button";
 import { InfrastructureTab } from "./_components/infrastructure-tab";
+import { DoraSection } from "@/app/(portal)/dora/_components/dora-section";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -39,7 +40,6 @@ const GRAPH_KINDS = new Set(["Component", "API", "Resource"]);
 // Tabs that later features fill; until then each says what it will show.
 const COMING = {
   docs: { icon: BookOpen, title: "No docs yet", body: "This tab will render the service's Markdown documentation from its repository." },
-  delivery: { icon: Gauge, title: "No delivery data yet", body: "This tab will chart the service's DORA metrics." },
   scorecard: { icon: ListChecks, title: "No scorecard yet", body: "This tab will grade the service against the platform's standards." },
   flags: { icon: Flag, title: "No flags yet", body: "The service's feature flags from Unleash will be listed here." },
 } as const;
@@ -62,10 +62,11 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
   return { title: decodeURIComponent(p.name) };
 }
 
-export default async function EntityPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<{ tab?: string }> }) {
+export default async function EntityPage({ params, searchParams }: { params: Promise<Params>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const entity = await load(params);
-  const tabParam = (await searchParams).tab;
+  const query = await searchParams;
+  const tabParam = query.tab;
   const tab: TabId = TABS.some((t) => t.id === tabParam) ? (tabParam as TabId) : "overview";
   const editable = canEditEntity(user, entity) && entity.sourceType !== "location";
   const href = entityHref(entity);
@@ -194,6 +195,25 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
         <EmptyState icon={COMING[tab as keyof typeof COMING].icon} title={COMING[tab as keyof typeof COMING].title}>
           {COMING[tab as keyof typeof COMING].body}
         </EmptyState>
+      ) : null}
+
+      {tab === "delivery" ? (
+        entity.kind === "Component" ? (
+          <DoraSection
+            embedded
+            scope={{ kind: "service", name: entity.name, entityKey: entity.key, title: entity.title || entity.name, owner: entity.owner }}
+            searchParams={query}
+          />
+        ) : (
+          <EmptyState icon={Gauge} title="No delivery metrics here">
+            DORA metrics are tracked per component.{" "}
+            {entity.kind === "Group" && entity.namespace === "default" ? (
+              <Link className="text-primary hover:underline" href={`/dora/teams/${encodeURIComponent(entity.name)}`}>
+                See this team&apos;s dashboard.
+              </Link>
+            ) : null}
+          </EmptyState>
+        )
       ) : null}
 
       {tab === "infrastructure" ? <InfrastructureTab entityKey={entity.key} kind={entity.kind} /> : null}

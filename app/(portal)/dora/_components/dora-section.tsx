@@ -1,0 +1,48 @@
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { getDoraReport, getTeamComparison, type Scope } from "@/lib/dora/metrics";
+import { DoraDashboard, type TeamService } from "./dora-dashboard";
+import { parseDoraFilters, reportQueryKey, resolveDays, toDateRange, toIsoDay, type DashboardScope } from "./filters";
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function metricsScope(scope: DashboardScope): Scope {
+  if (scope.kind === "team") return { kind: "team", owner: scope.owner };
+  if (scope.kind === "service") return { kind: "service", entityKey: scope.entityKey };
+  return { kind: "organisation" };
+}
+
+/**
+ * A DORA dashboard with its report fetched on the server and handed to TanStack Query,
+ * so the first paint has figures and the client only fetches when the filters change.
+ * Callers have already checked who is asking.
+ */
+export async function DoraSection({
+  scope,
+  searchParams,
+  embedded,
+  services,
+}: {
+  scope: DashboardScope;
+  searchParams: SearchParams;
+  embedded?: boolean;
+  services?: TeamService[];
+}) {
+  const today = toIsoDay(new Date());
+  const filters = parseDoraFilters(searchParams, today);
+  const days = resolveDays(filters, today);
+  const range = toDateRange(days);
+  const queryClient = new QueryClient();
+  const [, teams] = await Promise.all([
+    queryClient.prefetchQuery({
+      queryKey: reportQueryKey(scope, days, filters.profile),
+      queryFn: () => getDoraReport(metricsScope(scope), range, filters.profile),
+    }),
+    scope.kind === "organisation" ? getTeamComparison(range, filters.profile) : Promise.resolve(undefined),
+  ]);
+
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <DoraDashboard scope={scope} today={today} embedded={embedded} teams={teams} services={services} />
+    </HydrationBoundary>
+  );
+}

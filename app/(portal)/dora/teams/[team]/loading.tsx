@@ -1,0 +1,5 @@
+import { DoraLoading } from "../../_components/dora-loading";
+
+export default function Loading() {
+  return <DoraLoading />;
+}
