@@ -8,7 +8,9 @@ export type DbClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "
 
 /** Creates a Prisma client over node-postgres for a connection string. */
 export function createPrismaClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+  // JIT compilation costs up to seconds on Pave's wide aggregate queries (rollups, facets)
+  // and never pays back on queries this short, so it is off for the app's connections.
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, options: "-c jit=off" }) });
 }
 
 // One client per process; dev hot reload would otherwise open a new pool per edit.

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.$executeRaw`TRUNCATE dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily`;
+  await db.$executeRaw`TRUNCATE dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily, dora_daily_total`;
 });
 
 const CHECKOUT = "component:default/checkout";
@@ -193,3 +193,31 @@ describe("ingestEvents", () => {
     expect((await db.doraIncident.findUniqueOrThrow({ where: { id: "api:x" } })).resolvedAt?.toISOString()).toBe(at(1, 2));
   });
 });
+
+describe("organisation totals", () => {
+  it("stay equal to the sum of every service's daily rollups as events arrive and change", async () => {
+    const [first, second] = await db.entity.findMany({ where: { kind: "Component" }, take: 2, select: { name: true } });
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+    await ingestEvents(
+      [
+        { type: "deployment", id: "t1", service: first!.name, environment: "production", status: "success", finishedAt: at(30), changes: ["abcdef1"] },
+        { type: "change", id: "abcdef1", service: first!.name, committedAt: at(32) },
+        { type: "deployment", id: "t2", service: second!.name, environment: "production", status: "success", finishedAt: at(30) },
+        { type: "incident", id: "i1", service: second!.name, openedAt: at(29) },
+      ],
+      "api",
+    );
+    await ingestEvents([{ type: "incident", id: "i1", service: second!.name, openedAt: at(29), resolvedAt: at(2) }], "api");
+    const sums = await db.$queryRaw<{ day: Date; deployments: number; failed: number; resolved: number }[]>`
+      SELECT day, sum(deployments)::int AS deployments, sum(failed_deployments)::int AS failed, sum(incidents_resolved)::int AS resolved
+      FROM dora_daily GROUP BY day ORDER BY day`;
+    const totals = await db.doraDailyTotal.findMany({ orderBy: { day: "asc" }, select: { day: true, deployments: true, failedDeployments: true, incidentsResolved: true } });
+    expect(totals.map((t) => [t.day.toISOString(), t.deployments, t.failedDeployments, t.incidentsResolved])).toEqual(
+      sums.map((s) => [s.day.toISOString(), s.deployments, s.failed, s.resolved]),
+    );
+    expect(totals.reduce((n, t) => n + t.deployments, 0)).toBe(2);
+    expect(totals.reduce((n, t) => n + t.failedDeployments, 0)).toBe(1);
+    expect(totals.reduce((n, t) => n + t.incidentsResolved, 0)).toBe(1);
+  });
+});
+

@@ -280,12 +280,12 @@ function scopeFilter(scope: Exclude<Scope, { kind: "service" }>, column: Prisma.
 }
 
 async function rollupReport(client: DbClient, scope: Exclude<Scope, { kind: "service" }>, window: Window): Promise<ReportBody> {
+  // The organisation reads per-day totals over all services (dora_daily_total); a team sums its services' rows.
   // One scan: a row per ISO week of the window, plus one (week NULL) for the previous period.
   const rows = await client.$queryRaw<(RollupRow & { week: string | null })[]>`
     SELECT CASE WHEN d.day >= ${day(window.from)} THEN to_char(date_trunc('week', d.day), 'YYYY-MM-DD') END AS week,
            ${rollupSumsSql}
-    FROM dora_daily d
-    WHERE ${scopeFilter(scope, Prisma.sql`d.entity_key`)}
+    FROM ${scope.kind === "organisation" ? Prisma.sql`dora_daily_total d WHERE TRUE` : Prisma.sql`dora_daily d WHERE ${scopeFilter(scope, Prisma.sql`d.entity_key`)}`}
       AND d.day >= ${day(window.previousFrom)} AND d.day < ${day(window.to)}
     GROUP BY 1`;
   const previous = statsFromRollup(rows.find((r) => r.week === null));

@@ -33,7 +33,11 @@ function bucketCountsSql(column: Prisma.Sql): Prisma.Sql {
 }
 
 /** Statistics per (entity_key, day) from CTEs `p` (pairs), `dep` (id, entity_key, day), `inc` (entity_key, day, secs). */
-function computedSql(failedTest: Prisma.Sql): Prisma.Sql {
+function computedSql(failedTest: Prisma.Sql, targeted = false): Prisma.Sql {
+  // Targeted recomputes look changes up per deployment; a full rebuild joins in bulk.
+  const changes = targeted
+    ? Prisma.sql`dep CROSS JOIN LATERAL (SELECT c.lead_time_seconds FROM dora_deployment_changes c WHERE c.deployment_id = dep.id AND c.lead_time_seconds > 0 OFFSET 0) c`
+    : Prisma.sql`dep JOIN dora_deployment_changes c ON c.deployment_id = dep.id AND c.lead_time_seconds > 0`;
   return Prisma.sql`
     ds AS (
       SELECT entity_key, day, count(*)::int AS deployments,
@@ -44,8 +48,7 @@ function computedSql(failedTest: Prisma.Sql): Prisma.Sql {
       SELECT entity_key, day, ${bucketCountsSql(Prisma.sql`b`)} AS buckets
       FROM (
         SELECT dep.entity_key, dep.day, width_bucket(c.lead_time_seconds::float8, ${EDGES_SQL}) AS b
-        FROM dep JOIN dora_deployment_changes c ON c.deployment_id = dep.id
-        WHERE c.lead_time_seconds > 0
+        FROM ${changes}
       ) x
       GROUP BY entity_key, day
     ),
@@ -81,6 +84,24 @@ const UPSERT_SQL = Prisma.sql`
     restore_buckets = EXCLUDED.restore_buckets`;
 
 /** Recomputes the dora_daily rows of the given (service, UTC day) pairs from the base tables, in one statement. */
+function bucketSumSql(column: string): Prisma.Sql {
+  const parts = Array.from({ length: BUCKET_COUNT }, (_, i) => Prisma.raw(`coalesce(sum(${column}[${i + 1}]), 0)`));
+  return Prisma.sql`ARRAY[${Prisma.join(parts)}]::int[]`;
+}
+
+/** Re-sums dora_daily_total for the given days (all days when `days` is null). */
+async function recomputeTotals(client: DbClient, days: string[] | null): Promise<void> {
+  const only = days ? Prisma.sql`WHERE d.day = ANY(${days}::date[])` : Prisma.empty;
+  if (days) await client.$executeRaw`DELETE FROM dora_daily_total WHERE day = ANY(${days}::date[])`;
+  else await client.$executeRaw`DELETE FROM dora_daily_total`;
+  await client.$executeRaw`
+    INSERT INTO dora_daily_total (day, deployments, failed_deployments, lead_time_buckets, incidents_resolved, restore_buckets)
+    SELECT d.day, sum(d.deployments)::int, sum(d.failed_deployments)::int, ${bucketSumSql("d.lead_time_buckets")},
+           sum(d.incidents_resolved)::int, ${bucketSumSql("d.restore_buckets")}
+    FROM dora_daily d ${only}
+    GROUP BY d.day`;
+}
+
 export async function recomputeDailyRollups(client: DbClient, pairs: readonly EntityDay[]): Promise<void> {
   if (pairs.length === 0) return;
   const unique = new Map(pairs.map((p) => [`${p.entityKey}\u0000${p.day}`, p]));
@@ -90,25 +111,34 @@ export async function recomputeDailyRollups(client: DbClient, pairs: readonly En
     WITH p AS (
       SELECT entity_key, day FROM unnest(${keys}::text[], ${days}::date[]) AS t(entity_key, day)
     ),
+    -- LATERAL … OFFSET 0 keeps every lookup on an index: otherwise the planner flattens the
+    -- subqueries and hash-joins the whole deployments and changes tables (seconds at a
+    -- million rows) to recompute a few days.
     dep AS (
-      SELECT d.id, d.entity_key, p.day
-      FROM p JOIN dora_deployments d
-        ON d.entity_key = p.entity_key AND d.status = 'success'
-       AND d.finished_at >= p.day AND d.finished_at < p.day + 1
+      SELECT d.id, p.entity_key, p.day
+      FROM p CROSS JOIN LATERAL (
+        SELECT d.id FROM dora_deployments d
+        WHERE d.entity_key = p.entity_key AND d.status = 'success'
+          AND d.finished_at >= p.day AND d.finished_at < p.day + 1
+        OFFSET 0
+      ) d
     ),
     inc AS (
-      SELECT i.entity_key, p.day, extract(epoch FROM i.resolved_at - i.opened_at)::float8 AS secs
-      FROM p JOIN dora_incidents i
-        ON i.entity_key = p.entity_key
-       AND i.resolved_at >= p.day AND i.resolved_at < p.day + 1
-      WHERE i.resolved_at >= i.opened_at
+      SELECT p.entity_key, p.day, i.secs
+      FROM p CROSS JOIN LATERAL (
+        SELECT extract(epoch FROM i.resolved_at - i.opened_at)::float8 AS secs FROM dora_incidents i
+        WHERE i.entity_key = p.entity_key AND i.resolved_at >= p.day AND i.resolved_at < p.day + 1
+          AND i.resolved_at >= i.opened_at
+        OFFSET 0
+      ) i
     ),
-    ${computedSql(Prisma.sql`EXISTS (SELECT 1 FROM dora_incidents i WHERE i.deployment_id = dep.id)`)},
+    ${computedSql(Prisma.sql`EXISTS (SELECT 1 FROM dora_incidents i WHERE i.deployment_id = dep.id)`, true)},
     gone AS (
       DELETE FROM dora_daily dd USING computed c
       WHERE dd.entity_key = c.entity_key AND dd.day = c.day AND c.deployments = 0 AND c.resolved = 0
     )
     ${UPSERT_SQL}`;
+  await recomputeTotals(client, [...new Set(days)]);
 }
 
 /** Rebuilds every dora_daily row from the base tables, set-based (seeding, benchmarks, bucket changes). */
@@ -131,6 +161,7 @@ export async function recomputeAllRollups(client: DbClient): Promise<void> {
     ),
     ${computedSql(Prisma.sql`dep.id IN (SELECT id FROM failed_ids)`)}
     ${UPSERT_SQL}`;
+  await recomputeTotals(client, null);
 }
 
 /**
