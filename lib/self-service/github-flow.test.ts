@@ -102,6 +102,10 @@ describe("database requests against GitHub", () => {
     // Someone approves on GitHub; its webhook tells Pave.
     await github.reviewPullRequest("acme/infrastructure", request.prNumber!, { user: "platform-lead", state: "APPROVED" });
     const delivery = randomUUID();
+    // GitHub is briefly unreachable while Pave handles the delivery: it answers 500, and
+    // GitHub's redelivery of the same id is then handled, not dropped as a duplicate.
+    github.failOn({ method: "GET", path: `/repos/acme/infrastructure/pulls/${request.prNumber}`, failure: 502, times: 4 });
+    expect((await deliver("pull_request_review", approved, { delivery })).status).toBe(500);
     expect(await deliver("pull_request_review", approved, { delivery })).toEqual({ status: 200, body: { status: "applied" } });
     expect((await db.databaseRequest.findUniqueOrThrow({ where: { id } })).status).toBe("approved");
     // The same delivery again is a no-op.

@@ -11,7 +11,8 @@ type WebhookStatus = "duplicate" | "ignored" | "applied" | "unchanged";
 
 /**
  * Applies one verified GitHub delivery. A delivery id is recorded first, so a replay is a
- * no-op; events about other repositories or pull requests are acknowledged and ignored.
+ * no-op (unless handling failed, then the id is forgotten); events about other
+ * repositories or pull requests are acknowledged and ignored.
  * DORA (lib/dora/github.ts) and self-service requests each take what concerns them.
  */
 export async function handleGitHubWebhook(deliveryId: string, event: string, payload: unknown): Promise<{ status: WebhookStatus }> {
@@ -21,9 +22,16 @@ export async function handleGitHubWebhook(deliveryId: string, event: string, pay
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { status: "duplicate" };
     throw error;
   }
-  const dora = await handleDoraGitHubEvent(event, payload);
-  const selfService = await applySelfServiceEvent(event, payload);
-  return selfService.status === "ignored" && dora === "applied" ? { status: "applied" } : selfService;
+  try {
+    const dora = await handleDoraGitHubEvent(event, payload);
+    const selfService = await applySelfServiceEvent(event, payload);
+    return selfService.status === "ignored" && dora === "applied" ? { status: "applied" } : selfService;
+  } catch (error) {
+    // Forget the delivery, so GitHub's redelivery is handled instead of dropped as a duplicate.
+    // Both handlers are idempotent, so redoing the part that succeeded is safe.
+    await db.webhookDelivery.deleteMany({ where: { id: deliveryId } });
+    throw error;
+  }
 }
 
 async function applySelfServiceEvent(event: string, payload: unknown): Promise<{ status: WebhookStatus }> {
