@@ -60,16 +60,13 @@ export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): P
   }
 
   const id = crypto.randomUUID().replace(/-/g, "").slice(0, 24);
+  const { environment, engine, engineVersion, tier, backupRetentionDays, multiAz } = input;
+  const choices = { environment, engine, engineVersion, tier, backupRetentionDays, multiAz };
   const hcl = await renderDatabaseHcl(
     {
       serviceName: entity.name,
       owner: ownerGroupName(entity.owner) ?? "unknown",
-      environment: input.environment,
-      engine: input.engine,
-      engineVersion: input.engineVersion,
-      tier: input.tier,
-      backupRetentionDays: input.backupRetentionDays,
-      multiAz: input.multiAz,
+      ...choices,
       requestId: id,
       requestUrl: `${getEnv().NEXTAUTH_URL.replace(/\/$/, "")}${requestPath(id)}`,
       requestedBy: actor.email ?? actor.id,
@@ -100,12 +97,7 @@ export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): P
         entityKey: entity.key,
         serviceName: entity.name,
         owner: entity.owner,
-        environment: input.environment,
-        engine: input.engine,
-        engineVersion: input.engineVersion,
-        tier: input.tier,
-        backupRetentionDays: input.backupRetentionDays,
-        multiAz: input.multiAz,
+        ...choices,
         justification: input.justification,
         branch: branchName(entity.name, input.environment, id),
         filePath: databaseFilePath(input.environment, entity.name),

@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { FormAlert, inputClassName } from "@/components/ui/form-alert";
+import { fieldAria, FormField } from "@/components/ui/form-field";
 import { saveComponentAction } from "@/lib/catalog/actions";
 
 type Option = { value: string; label: string };
@@ -19,28 +20,11 @@ export function ComponentForm({ initial, entityKey, owners, systems }: { initial
   const errors = state?.ok === false ? (state.fieldErrors ?? {}) : {};
 
   const field = (name: keyof ComponentFormValues, label: string, control: React.ReactNode, help?: string) => (
-    <div className="flex flex-col gap-1.5">
-      <label htmlFor={name} className="text-sm font-medium">
-        {label}
-      </label>
+    <FormField name={name} label={label} error={errors[name]?.length ? errors[name]!.join(" ") : undefined} help={help}>
       {control}
-      {errors[name]?.length ? (
-        <p id={`${name}-error`} className="text-sm text-destructive">
-          {errors[name]!.join(" ")}
-        </p>
-      ) : help ? (
-        <p id={`${name}-help`} className="text-xs text-muted-foreground">
-          {help}
-        </p>
-      ) : null}
-    </div>
+    </FormField>
   );
-  const a11y = (name: keyof ComponentFormValues) => ({
-    id: name,
-    name,
-    "aria-invalid": !!errors[name]?.length,
-    "aria-describedby": errors[name]?.length ? `${name}-error` : `${name}-help`,
-  });
+  const a11y = (name: keyof ComponentFormValues) => fieldAria(name, !!errors[name]?.length);
 
   return (
     // key: a failed submit re-mounts the fields with the submitted values.

@@ -5,6 +5,7 @@ import { useActionState, useMemo, useState } from "react";
 import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { FormAlert, inputClassName } from "@/components/ui/form-alert";
+import { fieldAria, FormField } from "@/components/ui/form-field";
 import { cn } from "@/components/ui/cn";
 import { requestDatabaseAction } from "@/lib/self-service/actions";
 import { BACKUP_RETENTION, databaseRequestFormSchema, ENGINES, ENVIRONMENTS, JUSTIFICATION, TIERS } from "@/lib/self-service/rules";
@@ -50,23 +51,11 @@ export function DatabaseRequestForm({ services, initialService }: { services: Op
   };
 
   const field = (name: string, label: string, control: React.ReactNode, help?: string) => (
-    <div className="flex flex-col gap-1.5">
-      <label htmlFor={name} className="text-sm font-medium">
-        {label}
-      </label>
+    <FormField name={name} label={label} error={errorFor(name) ? <WithRequestLink text={errorFor(name)!} /> : undefined} help={help}>
       {control}
-      {errorFor(name) ? (
-        <p id={`${name}-error`} className="text-sm text-destructive">
-          <WithRequestLink text={errorFor(name)!} />
-        </p>
-      ) : help ? (
-        <p id={`${name}-help`} className="text-xs text-muted-foreground">
-          {help}
-        </p>
-      ) : null}
-    </div>
+    </FormField>
   );
-  const a11y = (name: string) => ({ id: name, name, "aria-invalid": !!errorFor(name), "aria-describedby": errorFor(name) ? `${name}-error` : `${name}-help` });
+  const a11y = (name: string) => fieldAria(name, !!errorFor(name));
   const engineVersions = ENGINES[values.engine as keyof typeof ENGINES]?.versions ?? [];
 
   return (
