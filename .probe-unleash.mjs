@@ -1,0 +1,15 @@
+import { start } from "unleash-server";
+const s = await start({ db: { host: "127.0.0.1", port: 5432, user: "postgres", password: "", database: "scratch_unleash_probe", ssl: false }, server: { port: 4299 }, authentication: { type: "open-source", createAdminUser: false, initApiTokens: [{ environment: "*", project: "*", secret: "*:*.admin-secret", type: "admin", tokenName: "admin" }, { environment: "development", project: "*", secret: "*:development.backend-secret", type: "client", tokenName: "backend" }] }, versionCheck: { enable: false }, telemetry: false, logLevel: "error" });
+const H = { Authorization: "*:*.admin-secret", "Content-Type": "application/json" };
+const B = "http://127.0.0.1:4299";
+const call = async (m, p, body) => { const r = await fetch(B + p, { method: m, headers: H, body: body ? JSON.stringify(body) : undefined }); const t = await r.text(); console.log(m, p, r.status, t.slice(0, 1500)); return t; };
+await call("POST", "/api/admin/projects", { id: "shop", name: "Shop" });
+await call("POST", "/api/admin/projects/shop/features", { name: "new-cart", type: "release" });
+await call("POST", "/api/admin/projects/shop/features/new-cart/environments/development/strategies", { name: "flexibleRollout", parameters: { rollout: "50", stickiness: "userId", groupId: "new-cart" } });
+await call("GET", "/api/admin/projects/shop/features");
+await call("GET", "/api/admin/projects/shop/features/new-cart");
+await call("GET", "/api/admin/projects/shop/features/nope");
+await call("POST", "/api/admin/projects/shop/features/new-cart/environments/nope/on");
+await call("GET", "/api/admin/projects/nope/features");
+await call("GET", "/api/admin/environments");
+await s.stop();
