@@ -80,6 +80,19 @@ const envSchema = z
     /** Deployment environments that count for DORA, compared ignoring case. */
     PAVE_DORA_PRODUCTION_ENVIRONMENTS: list.transform((environments) => (environments.length ? environments : ["production"])),
 
+    /** Unleash's base URL, e.g. https://unleash.example.com/api; unset, Pave's flags come from the bootstrap file. */
+    UNLEASH_URL: url("Unleash's API URL, e.g. https://unleash.example.com/api").optional(),
+    /** A backend (client) token, used to evaluate Pave's own flags. */
+    UNLEASH_API_TOKEN: optionalString,
+    /** An admin token, used by the flags page to list and change services' flags. */
+    UNLEASH_ADMIN_TOKEN: optionalString,
+    UNLEASH_APP_NAME: z.string().min(1).default("pave"),
+    UNLEASH_ENVIRONMENT: z.string().min(1).default("production"),
+    /** The flag states used before Unleash answers, and without UNLEASH_URL the only source. */
+    PAVE_FLAGS_BOOTSTRAP: z.string().min(1).default("lib/flags/bootstrap.json"),
+    /** The Unleash project of components without an unleash.io/project-id annotation. */
+    PAVE_UNLEASH_DEFAULT_PROJECT: optionalString,
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -99,6 +112,7 @@ const envSchema = z
         `item ${index + 1}: expected name:secret with a secret of at least 24 characters`,
       );
     });
+    need(!!env.UNLEASH_URL && !env.UNLEASH_API_TOKEN, "UNLEASH_API_TOKEN", "is required when UNLEASH_URL is set (a backend token)");
     need(!!env.PAVE_METRICS_TOKEN && env.PAVE_METRICS_TOKEN.length < 16, "PAVE_METRICS_TOKEN", "must be at least 16 characters");
     need(
       env.NODE_ENV === "production" && env.PAVE_BUILTIN_IDP === undefined && !env.OIDC_ISSUER && !env.GITHUB_ID,

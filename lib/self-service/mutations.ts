@@ -23,9 +23,13 @@ import {
 import { ensureLocalInfraRepo, infraRepo } from "@/lib/self-service/infra-repo";
 import { databaseRequestFormSchema, SERVICE_NAME_MAX, SERVICE_NAME_PATTERN, type DatabaseRequestFormInput } from "@/lib/self-service/rules";
 import { getEnv } from "@/lib/env";
+import { isFlagEnabled } from "@/lib/flags/evaluate";
 
 /** Statuses in which a request still counts: another one for the same service and environment is refused. */
 export const ACTIVE_STATUSES = ["submitted", "pr_opened", "approved", "changes_requested", "provisioned"];
+
+/** Shown, and returned by createDatabaseRequest, while the pave.self-service-submissions kill switch is off. */
+export const SUBMISSIONS_PAUSED_MESSAGE = "Self-service requests are paused by the platform team. Existing requests stay visible.";
 
 
 const requestPath = (id: string) => `/self-service/databases/${id}`;
@@ -40,6 +44,8 @@ async function addEvent(tx: DbClient, requestId: string, status: string, actor: 
  * and validates the Terraform file, stores the request and queues the pull request.
  */
 export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): Promise<{ id: string }> {
+  // The kill switch is enforced here, not only by hiding the form.
+  if (!(await isFlagEnabled("pave.self-service-submissions", actor))) throw new AppError("UNAVAILABLE", SUBMISSIONS_PAUSED_MESSAGE);
   const parsed = databaseRequestFormSchema.safeParse(raw);
   if (!parsed.success) {
     const fields: Record<string, string> = {};

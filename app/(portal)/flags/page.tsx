@@ -1,8 +1,117 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder, sectionTitle } from "@/components/section-placeholder";
+import Link from "next/link";
+import { Flag } from "lucide-react";
+import { PageHeader } from "@/components/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { FlagsNotConfigured, FlagsUnavailable, FlagTable, loadProjectFlags } from "@/components/flags/service-flags";
+import { requireUser, type CurrentUser } from "@/lib/auth/session";
+import { canEditEntity } from "@/lib/catalog/permissions";
+import { entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
+import { isUnleashConfigured } from "@/lib/flags/admin";
+import { PAVE_FLAGS, type PaveFlag } from "@/lib/flags/definitions";
+import { isFlagEnabled } from "@/lib/flags/evaluate";
+import { listFlagServices } from "@/lib/flags/projects";
 
-export const metadata: Metadata = { title: sectionTitle("flags") };
+export const metadata: Metadata = { title: "Flags" };
 
-export default function FlagsPage() {
-  return <SectionPlaceholder section="flags" />;
+export default async function FlagsPage() {
+  const user = await requireUser();
+  return (
+    <>
+      <PageHeader title="Flags" description="Feature flags of the catalog's services, from Unleash. Teams switch the flags of the services they own." />
+      <div className="flex flex-col gap-6">
+        {isUnleashConfigured() ? <ServiceFlagCards user={user} /> : <FlagsNotConfigured />}
+        <PaveOwnFlags user={user} />
+      </div>
+    </>
+  );
+}
+
+async function ServiceFlagCards({ user }: { user: CurrentUser }) {
+  const services = await listFlagServices();
+  if (!services.length) {
+    return (
+      <EmptyState icon={Flag} title="No services with flags">
+        Annotate a service with <code className="font-mono text-xs">unleash.io/project-id</code> to list its flags here.
+      </EmptyState>
+    );
+  }
+  // One request per project, even when several services share it.
+  const projectIds = [...new Set(services.map((s) => s.projectId))];
+  const results = new Map(await Promise.all(projectIds.map(async (id) => [id, await loadProjectFlags(id)] as const)));
+  const unreachable = [...results.values()].some((r) => !r.ok && r.unreachable);
+  return (
+    <>
+      {unreachable ? <FlagsUnavailable message="Unleash unreachable: Pave could not load flags from Unleash, so some services' flags are missing below. Try again in a moment." /> : null}
+      {services.map((service) => {
+        const result = results.get(service.projectId)!;
+        const editable = canEditEntity(user, service);
+        return (
+          <Card key={service.key}>
+            <CardHeader>
+              <CardTitle>
+                <Link className="hover:underline" href={entityHrefFromKey(service.key)}>
+                  {service.title || service.name}
+                </Link>
+              </CardTitle>
+              <CardDescription className="flex flex-wrap items-center gap-2">
+                <span>{refLabel(service.owner, "group")}</span>
+                <span aria-hidden>·</span>
+                <span>
+                  Unleash project <span className="font-mono text-xs">{service.projectId}</span>
+                </span>
+                {editable ? null : <Badge variant="secondary">read-only</Badge>}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {result.ok ? (
+                <FlagTable serviceKey={service.key} flags={result.flags} editable={editable} />
+              ) : (
+                <p className="text-sm text-muted-foreground">{result.unreachable ? "Flags could not be loaded." : result.message}</p>
+              )}
+            </CardContent>
+          </Card>
+        );
+      })}
+    </>
+  );
+}
+
+/** Pave's own flags as they apply to the person looking. */
+async function PaveOwnFlags({ user }: { user: CurrentUser }) {
+  const names = Object.keys(PAVE_FLAGS) as PaveFlag[];
+  const states = await Promise.all(names.map((name) => isFlagEnabled(name, user)));
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Pave&apos;s own flags</CardTitle>
+        <CardDescription>Features of this portal behind a flag, and whether they are on for you.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <div className="rounded-lg border">
+          <Table aria-label="Pave's own flags">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Flag</TableHead>
+                <TableHead>What it does</TableHead>
+                <TableHead>For you</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {names.map((name, i) => (
+                <TableRow key={name}>
+                  <TableCell className="font-mono text-xs">{name}</TableCell>
+                  <TableCell className="text-muted-foreground">{PAVE_FLAGS[name].description}</TableCell>
+                  <TableCell>{states[i] ? <Badge>On</Badge> : <Badge variant="outline">Off</Badge>}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      </CardContent>
+    </Card>
+  );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Database, Plus } from "lucide-react";
+import { Database, PauseCircle, Plus } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -8,23 +8,37 @@ import { requireUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { listMyRequests, listOpenRequests } from "@/lib/self-service/queries";
 import { RequestTable } from "@/components/self-service/request-table";
+import { isFlagEnabled } from "@/lib/flags/evaluate";
+import { SUBMISSIONS_PAUSED_MESSAGE } from "@/lib/self-service/mutations";
 
 export const metadata: Metadata = { title: "Self-service" };
 
 export default async function SelfServicePage() {
   const user = await requireUser();
   const isPlatform = hasRole(user.role, "platform");
-  const [mine, queue] = await Promise.all([listMyRequests(user), isPlatform ? listOpenRequests() : Promise.resolve([])]);
+  const [mine, queue, submissionsOpen] = await Promise.all([
+    listMyRequests(user),
+    isPlatform ? listOpenRequests() : Promise.resolve([]),
+    isFlagEnabled("pave.self-service-submissions", user),
+  ]);
   return (
     <>
       <PageHeader title="Self-service" description="Request infrastructure without filing a ticket. Each request becomes a Terraform pull request that the platform team reviews.">
-        <Button asChild size="sm">
-          <Link href="/self-service/databases/new">
-            <Plus aria-hidden /> Request a database
-          </Link>
-        </Button>
+        {submissionsOpen ? (
+          <Button asChild size="sm">
+            <Link href="/self-service/databases/new">
+              <Plus aria-hidden /> Request a database
+            </Link>
+          </Button>
+        ) : null}
       </PageHeader>
       <div className="flex flex-col gap-8">
+        {submissionsOpen ? null : (
+          <div role="alert" className="flex gap-2 rounded-md border border-amber-500/40 bg-amber-500/10 p-3 text-sm">
+            <PauseCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
+            <span>{SUBMISSIONS_PAUSED_MESSAGE}</span>
+          </div>
+        )}
         {isPlatform ? (
           <section aria-labelledby="queue-title">
             <h2 id="queue-title" className="mb-3 text-lg font-semibold">

@@ -63,6 +63,7 @@ export function DoraDashboard({
   embedded = false,
   teams,
   services,
+  showBenchmark = true,
 }: {
   scope: DashboardScope;
   /** Today's UTC date from the server, so both sides resolve "last 90 days" alike. */
@@ -71,6 +72,8 @@ export function DoraDashboard({
   embedded?: boolean;
   teams?: TeamRow[];
   services?: TeamService[];
+  /** Whether the benchmark picker is offered (the pave.dora-benchmark-switcher flag). */
+  showBenchmark?: boolean;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -113,7 +116,7 @@ export function DoraDashboard({
       {embedded ? null : <Header scope={scope} filters={filters} />}
 
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <FilterBar key={urlKey} filters={filters} days={days} today={today} onChange={update} />
+        <FilterBar key={urlKey} filters={filters} days={days} today={today} onChange={update} showBenchmark={showBenchmark} />
         <div className="flex items-center gap-3 text-sm text-muted-foreground">
           <p aria-live="polite" className="flex items-center gap-1.5">
             {updating || (query.isFetching && !report) ? <Loader2 className="size-3.5 animate-spin" aria-hidden /> : null}

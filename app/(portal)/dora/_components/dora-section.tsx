@@ -1,5 +1,7 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { getCurrentUser } from "@/lib/auth/session";
 import { getDoraReport, getTeamComparison, type Scope } from "@/lib/dora/metrics";
+import { isFlagEnabled } from "@/lib/flags/evaluate";
 import { DoraDashboard, type TeamService } from "./dora-dashboard";
 import { parseDoraFilters, reportQueryKey, resolveDays, toDateRange, toIsoDay, type DashboardScope } from "./filters";
 
@@ -32,17 +34,18 @@ export async function DoraSection({
   const days = resolveDays(filters, today);
   const range = toDateRange(days);
   const queryClient = new QueryClient();
-  const [, teams] = await Promise.all([
+  const [, teams, showBenchmark] = await Promise.all([
     queryClient.prefetchQuery({
       queryKey: reportQueryKey(scope, days, filters.profile),
       queryFn: () => getDoraReport(metricsScope(scope), range, filters.profile),
     }),
     scope.kind === "organisation" ? getTeamComparison(range, filters.profile) : Promise.resolve(undefined),
+    getCurrentUser().then((user) => isFlagEnabled("pave.dora-benchmark-switcher", user)),
   ]);
 
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <DoraDashboard scope={scope} today={today} embedded={embedded} teams={teams} services={services} />
+      <DoraDashboard scope={scope} today={today} embedded={embedded} teams={teams} services={services} showBenchmark={showBenchmark} />
     </HydrationBoundary>
   );
 }

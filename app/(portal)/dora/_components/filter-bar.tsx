@@ -11,7 +11,20 @@ const control =
   "h-9 rounded-md border border-input bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
 /** Period and benchmark pickers. A custom range is applied with its button, not on every keystroke. */
-export function FilterBar({ filters, days, today, onChange }: { filters: DoraFilters; days: { from: string; to: string }; today: string; onChange: (next: DoraFilters) => void }) {
+export function FilterBar({
+  filters,
+  days,
+  today,
+  onChange,
+  showBenchmark = true,
+}: {
+  filters: DoraFilters;
+  days: { from: string; to: string };
+  today: string;
+  onChange: (next: DoraFilters) => void;
+  /** False when the benchmark switcher flag is off: the profile from the URL (or the default) still applies. */
+  showBenchmark?: boolean;
+}) {
   const id = useId();
   const [custom, setCustom] = useState(filters.range === "custom");
   const [from, setFrom] = useState(days.from);
@@ -73,23 +86,25 @@ export function FilterBar({ filters, days, today, onChange }: { filters: DoraFil
           </Button>
         </form>
       ) : null}
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`${id}-profile`} className="text-xs font-medium text-muted-foreground">
-          Benchmark
-        </label>
-        <select
-          id={`${id}-profile`}
-          className={control}
-          value={filters.profile}
-          onChange={(e) => onChange({ ...filters, profile: e.target.value as ProfileId })}
-        >
-          {PROFILE_IDS.map((p) => (
-            <option key={p} value={p}>
-              {BENCHMARKS[p].title}
-            </option>
-          ))}
-        </select>
-      </div>
+      {showBenchmark ? (
+        <div className="flex flex-col gap-1">
+          <label htmlFor={`${id}-profile`} className="text-xs font-medium text-muted-foreground">
+            Benchmark
+          </label>
+          <select
+            id={`${id}-profile`}
+            className={control}
+            value={filters.profile}
+            onChange={(e) => onChange({ ...filters, profile: e.target.value as ProfileId })}
+          >
+            {PROFILE_IDS.map((p) => (
+              <option key={p} value={p}>
+                {BENCHMARKS[p].title}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Breadcrumb } from "@/components/breadcrumb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AlertTriangle, BookOpen, Download, ExternalLink, Flag, Gauge, ListChecks, Pencil } from "lucide-react";
+import { AlertTriangle, BookOpen, Download, ExternalLink, Gauge, ListChecks, Pencil } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -19,6 +19,7 @@ import { RelationList } from "./_components/relation-list";
 import { DeleteEntityButton } from "./_components/delete-entity-button";
 import { InfrastructureTab } from "./_components/infrastructure-tab";
 import { DoraSection } from "@/app/(portal)/dora/_components/dora-section";
+import { ServiceFlags } from "@/components/flags/service-flags";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -41,7 +42,6 @@ const GRAPH_KINDS = new Set(["Component", "API", "Resource"]);
 const COMING = {
   docs: { icon: BookOpen, title: "No docs yet", body: "This tab will render the service's Markdown documentation from its repository." },
   scorecard: { icon: ListChecks, title: "No scorecard yet", body: "This tab will grade the service against the platform's standards." },
-  flags: { icon: Flag, title: "No flags yet", body: "The service's feature flags from Unleash will be listed here." },
 } as const;
 
 async function load(params: Promise<Params>) {
@@ -217,6 +217,8 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
       ) : null}
 
       {tab === "infrastructure" ? <InfrastructureTab entityKey={entity.key} kind={entity.kind} /> : null}
+
+      {tab === "flags" ? <ServiceFlags entityKey={entity.key} /> : null}
 
       {tab === "source" ? (
         <div className="grid gap-4 lg:grid-cols-3">

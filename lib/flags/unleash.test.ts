@@ -1,0 +1,187 @@
+import net from "node:net";
+import { InMemStorageProvider, Unleash } from "unleash-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { adminQuery, testServerUrl } from "@/lib/testing/database";
+
+// A real unleash-server on its own database. Its open-source edition cannot create
+// projects (POST /api/admin/projects is 404), so the flags live in the "default" project.
+const database = `pave_t${process.pid}_unleash`;
+const ADMIN = "*:*.admin-secret";
+const BACKEND = "*:development.backend-secret";
+const PROJECT = "default";
+
+type Server = { stop: () => Promise<void> };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+describe("flags against a real Unleash", () => {
+  let server: Server | null = null;
+  let base = "";
+  let admin: typeof import("./admin");
+  let evaluate: typeof import("./evaluate");
+
+  const api = async (method: string, pathname: string, body?: unknown) => {
+    const response = await fetch(`${base}${pathname}`, {
+      method,
+      headers: { Authorization: ADMIN, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${await response.text()}`);
+    const text = await response.text();
+    return text ? (JSON.parse(text) as unknown) : null;
+  };
+
+  const environmentOf = async (flag: string, environment: string) => {
+    const feature = (await api("GET", `/api/admin/projects/${PROJECT}/features/${flag}`)) as {
+      environments: { name: string; enabled: boolean; strategies: { name: string; parameters: Record<string, string> }[] }[];
+    };
+    return feature.environments.find((e) => e.name === environment);
+  };
+
+  beforeAll(async () => {
+    await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await adminQuery(`CREATE DATABASE "${database}"`);
+    const port = await freePort();
+    const pg = testServerUrl();
+    const { start } = await import("unleash-server");
+    server = (await start({
+      db: { host: pg.hostname, port: Number(pg.port || 5432), user: decodeURIComponent(pg.username || "postgres"), password: decodeURIComponent(pg.password), database, ssl: false },
+      server: { port },
+      // Sessions in memory: the database session store keeps a cleanup timer after stop().
+      session: { db: false },
+      authentication: {
+        type: "open-source",
+        createAdminUser: false,
+        initApiTokens: [
+          { environment: "*", project: "*", secret: ADMIN, type: "admin", tokenName: "admin" },
+          { environment: "development", project: "*", secret: BACKEND, type: "client", tokenName: "backend" },
+        ],
+      },
+      versionCheck: { enable: false },
+      telemetry: false,
+      logLevel: "error",
+    } as unknown as Parameters<typeof start>[0])) as unknown as Server;
+    base = `http://127.0.0.1:${port}`;
+    process.env.UNLEASH_URL = `${base}/api`;
+    process.env.UNLEASH_API_TOKEN = BACKEND;
+    process.env.UNLEASH_ADMIN_TOKEN = ADMIN;
+    process.env.UNLEASH_ENVIRONMENT = "development";
+
+    await api("POST", `/api/admin/projects/${PROJECT}/features`, { name: "new-cart", type: "release", description: "The new cart" });
+    await api("POST", `/api/admin/projects/${PROJECT}/features`, { name: "kill-payments", type: "kill-switch" });
+    await api("POST", `/api/admin/projects/${PROJECT}/features/new-cart/environments/development/strategies`, {
+      name: "flexibleRollout",
+      parameters: { rollout: "50", stickiness: "userId", groupId: "new-cart" },
+    });
+    await api("POST", `/api/admin/projects/${PROJECT}/features/new-cart/environments/development/on`);
+
+    admin = await import("./admin");
+    evaluate = await import("./evaluate");
+    evaluate.resetFlagClient();
+  }, 120_000);
+
+  afterAll(async () => {
+    evaluate?.resetFlagClient();
+    await server?.stop();
+    await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  });
+
+  it("lists a project's flags with types, environments and rollout", async () => {
+    expect(admin.isUnleashConfigured()).toBe(true);
+    const flags = await admin.listProjectFlags(PROJECT);
+    expect(flags.map((f) => [f.name, f.type])).toEqual([
+      ["kill-payments", "kill-switch"],
+      ["new-cart", "release"],
+    ]);
+    const cart = flags.find((f) => f.name === "new-cart");
+    expect(cart?.description).toBe("The new cart");
+    expect(cart?.stale).toBe(false);
+    expect(cart?.environments.map((e) => e.name).sort()).toEqual(["development", "production"]);
+    const development = cart?.environments.find((e) => e.name === "development");
+    expect(development?.enabled).toBe(true);
+    expect(development?.strategies).toEqual([{ id: expect.any(String), name: "flexibleRollout", rollout: 50 }]);
+  });
+
+  it("turns a flag on and off, as Unleash itself then reports", async () => {
+    await admin.setFlagEnabled(PROJECT, "kill-payments", "production", true);
+    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(true);
+    await admin.setFlagEnabled(PROJECT, "kill-payments", "production", false);
+    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
+  });
+
+  it("changes the rollout keeping stickiness, and adds a gradual rollout where there is none", async () => {
+    await admin.setRollout(PROJECT, "new-cart", "development", 30);
+    const strategies = (await environmentOf("new-cart", "development"))?.strategies;
+    expect(strategies).toHaveLength(1);
+    expect(strategies?.[0]?.parameters).toMatchObject({ rollout: "30", stickiness: "userId", groupId: "new-cart" });
+    await admin.setRollout(PROJECT, "new-cart", "development", 50);
+
+    await admin.setRollout(PROJECT, "kill-payments", "production", 10);
+    expect((await environmentOf("kill-payments", "production"))?.strategies).toEqual([
+      expect.objectContaining({ name: "flexibleRollout", parameters: expect.objectContaining({ rollout: "10" }) }),
+    ]);
+  });
+
+  it("refuses a bad rollout, an unknown environment or flag, and changes nothing", async () => {
+    const before = await api("GET", `/api/admin/projects/${PROJECT}/features/new-cart`);
+    await expect(admin.setRollout(PROJECT, "new-cart", "development", 101)).rejects.toMatchObject({ code: "INVALID" });
+    await expect(admin.setRollout(PROJECT, "new-cart", "development", 12.5)).rejects.toMatchObject({ code: "INVALID" });
+    await expect(admin.setRollout(PROJECT, "new-cart", "staging", 20)).rejects.toMatchObject({ code: "INVALID", message: expect.stringContaining("development, production") });
+    await expect(admin.setFlagEnabled(PROJECT, "new-cart", "staging", false)).rejects.toMatchObject({ code: "INVALID" });
+    await expect(admin.setFlagEnabled(PROJECT, "no-such-flag", "development", true)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(admin.setRollout(PROJECT, "no-such-flag", "development", 20)).rejects.toBeInstanceOf(AppError);
+    expect(await api("GET", `/api/admin/projects/${PROJECT}/features/new-cart`)).toEqual(before);
+  });
+
+  it("evaluates a 50% rollout stickily per user, for about half of 1,000 users", async () => {
+    const client = new Unleash({
+      appName: "pave-test",
+      url: `${base}/api`,
+      customHeaders: { Authorization: BACKEND },
+      refreshInterval: 200,
+      disableMetrics: true,
+      storageProvider: new InMemStorageProvider(),
+      skipInstanceCountWarning: true,
+    });
+    client.on("error", () => {});
+    try {
+      await new Promise<void>((resolve) => client.once("synchronized", () => resolve()));
+      const users = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
+      const first = users.map((userId) => client.isEnabled("new-cart", { userId }));
+      const second = users.map((userId) => client.isEnabled("new-cart", { userId }));
+      expect(second).toEqual(first);
+      const on = first.filter(Boolean).length;
+      expect(on).toBeGreaterThan(400);
+      expect(on).toBeLessThan(600);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("when Unleash stops, the flags page fails fast and Pave's own flags still answer", async () => {
+    const user = { id: "u1", email: "dev@example.com", role: "member", groups: ["team-checkout"] };
+    // Unleash holds no pave.* flags, so each answers with its fallback once connected.
+    expect(await evaluate.isFlagEnabled("pave.self-service-submissions", user)).toBe(true);
+    expect(evaluate.getFlagStatus()).toMatchObject({ source: "unleash", ready: true });
+
+    await server?.stop();
+    server = null;
+    const started = Date.now();
+    const error = await admin.listProjectFlags(PROJECT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(admin.UnleashUnavailableError);
+    expect((error as Error).message).toMatch(/^Unleash is unreachable/);
+    expect(Date.now() - started).toBeLessThan(3_500);
+    expect(await evaluate.isFlagEnabled("pave.self-service-submissions", user)).toBe(true);
+    expect(await evaluate.isFlagEnabled("pave.dora-benchmark-switcher", null)).toBe(true);
+  });
+});
