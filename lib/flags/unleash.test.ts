@@ -119,6 +119,30 @@ describe("flags against a real Unleash", () => {
     expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
   });
 
+  it("lets only the owning team, platform and admin switch a service's flag from Pave, and audits it", async () => {
+    const { db } = await import("@/lib/db");
+    const { parseCatalogYaml } = await import("@/lib/catalog/descriptor");
+    const { writeEntities } = await import("@/lib/catalog/store");
+    const { createUser } = await import("@/lib/testing/factories");
+    const { toggleServiceFlag, setServiceFlagRollout } = await import("./mutations");
+    const service = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\n  annotations:\n    unleash.io/project-id: ${PROJECT}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-payments\n`;
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(service).entities, { type: "upload" }));
+    const input = { service: "component:default/payments-api", flag: "kill-payments", environment: "production", enabled: true };
+
+    const outsider = await createUser({ groups: ["team-search"] });
+    await expect(toggleServiceFlag(outsider, input)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(setServiceFlagRollout(outsider, { ...input, flag: "new-cart", environment: "development", rollout: 10 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
+
+    const owner = await createUser({ groups: ["team-payments"] });
+    await toggleServiceFlag(owner, input);
+    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(true);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "flags.toggle", actorId: owner.id } });
+    expect(audit).toMatchObject({ targetType: "flag", targetId: `${PROJECT}/kill-payments`, data: { environment: "production", enabled: true } });
+    await toggleServiceFlag(await createUser({ role: "platform" }), { ...input, enabled: false });
+    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
+  });
+
   it("changes the rollout keeping stickiness, and adds a gradual rollout where there is none", async () => {
     await admin.setRollout(PROJECT, "new-cart", "development", 30);
     const strategies = (await environmentOf("new-cart", "development"))?.strategies;
