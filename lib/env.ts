@@ -93,6 +93,13 @@ const envSchema = z
     /** The Unleash project of components without an unleash.io/project-id annotation. */
     PAVE_UNLEASH_DEFAULT_PROJECT: optionalString,
 
+    /** The folder of scorecard YAML files, synced before every evaluation. */
+    PAVE_SCORECARDS_DIR: z.string().min(1).default("lib/scorecards/definitions"),
+    /** Docs builds render at most this many files; a larger tree is rendered partially, with a notice. */
+    PAVE_DOCS_MAX_FILES: z.coerce.number().int().min(1, { message: "must be at least 1" }).default(500),
+    /** …and at most this many bytes of Markdown and images in total. */
+    PAVE_DOCS_MAX_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(5 * 1024 * 1024),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

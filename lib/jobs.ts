@@ -30,12 +30,19 @@ export const jobs = {
   "catalog.refresh-locations": {
     cron: "*/5 * * * *",
     async handler() {
-      const locations = await db.location.findMany({ select: { id: true }, orderBy: { lastRefreshedAt: { sort: "asc", nulls: "first" } } });
+      const locations = await db.location.findMany({ select: { id: true, lastSha: true }, orderBy: { lastRefreshedAt: { sort: "asc", nulls: "first" } } });
       let failed = 0;
-      for (const { id } of locations) {
-        if (!(await refreshLocation(id)).ok) failed += 1;
+      let changed = 0;
+      for (const { id, lastSha } of locations) {
+        const result = await refreshLocation(id);
+        if (!result.ok) failed += 1;
+        else if (result.changed || lastSha === null) changed += 1;
       }
-      return { refreshed: locations.length - failed, failed };
+      // Docs and scorecards follow the catalog: rebuild what changed, then grade again.
+      if (changed > 0) {
+        await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
+      }
+      return { refreshed: locations.length - failed, failed, changed };
     },
   },
   "scaffolder.run": {
@@ -65,7 +72,37 @@ export const jobs = {
       return reconcileDatabaseRequests();
     },
   },
+  "docs.build": {
+    // Builds one entity's docs and records its repository facts (lib/docs/build.ts).
+    retryLimit: 1,
+    async handler(data) {
+      const { buildEntityDocs } = await import("@/lib/docs/build");
+      return buildEntityDocs(String(data.entityId));
+    },
+  },
+  "docs.refresh": {
+    // Every entity with a source or docs annotation; unchanged commits are skipped. Then scorecards re-grade.
+    cron: "41 * * * *",
+    async handler(data) {
+      const { refreshAllDocs } = await import("@/lib/docs/build");
+      const result = await refreshAllDocs();
+      await enqueue("scorecards.evaluate", { trigger: data.trigger === "catalog-refresh" ? "catalog-refresh" : "fact-change" }, SCORECARD_SINGLETON);
+      return result;
+    },
+  },
+  "scorecards.evaluate": {
+    cron: "7 * * * *",
+    async handler(data) {
+      const { evaluateScorecards } = await import("@/lib/scorecards/evaluate");
+      const trigger = typeof data.trigger === "string" ? data.trigger : "schedule";
+      const scorecard = typeof data.scorecard === "string" ? data.scorecard : undefined;
+      return evaluateScorecards({ trigger, scorecard });
+    },
+  },
 } satisfies Record<string, JobDefinition>;
+
+/** Evaluations queued within a minute of each other run once. */
+export const SCORECARD_SINGLETON = { singletonKey: "scorecards.evaluate", singletonSeconds: 60 } as const;
 
 export type JobName = keyof typeof jobs;
 
@@ -92,10 +129,10 @@ function connect(options: { worker: boolean }): Promise<PgBoss> {
   return globalForBoss.paveBoss;
 }
 
-/** Queues a job; returns its id. */
-export async function enqueue(name: JobName, data: Record<string, unknown> = {}): Promise<string | null> {
+/** Queues a job; returns its id, or null when a singleton job of the same key is already queued. */
+export async function enqueue(name: JobName, data: Record<string, unknown> = {}, options: PgBoss.SendOptions = {}): Promise<string | null> {
   const boss = await connect({ worker: false });
-  return boss.send(name, data);
+  return boss.send(name, data, options);
 }
 
 /** Starts handling every registered job in this process and installs their schedules. */

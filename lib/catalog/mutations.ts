@@ -96,11 +96,15 @@ export async function registerPublishedLocation(actor: AuditActor, target: strin
  * lists are deleted. On failure the entities keep their last good version and the
  * error is stored on the location and on each of its entities.
  */
-export async function refreshLocation(locationId: string, actor: AuditActor = null): Promise<{ ok: boolean; summary?: WriteSummary; error?: string }> {
+export async function refreshLocation(
+  locationId: string,
+  actor: AuditActor = null,
+): Promise<{ ok: boolean; summary?: WriteSummary; error?: string; changed?: boolean }> {
   const location = await db.location.findUnique({ where: { id: locationId }, select: { id: true, target: true, lastSha: true } });
   if (!location) throw new AppError("NOT_FOUND", "That location no longer exists.");
   try {
     const { entities, sha } = await readLocation(location.target);
+    const changed = sha !== location.lastSha;
     const summary = await db.$transaction(
       async (tx) => {
         const summary = await writeEntities(tx, entities, { type: "location", locationId });
@@ -112,7 +116,7 @@ export async function refreshLocation(locationId: string, actor: AuditActor = nu
       },
       { timeout: 60_000 },
     );
-    return { ok: true, summary };
+    return { ok: true, summary, changed };
   } catch (error) {
     const message =
       error instanceof CatalogImportError
