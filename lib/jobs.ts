@@ -104,6 +104,18 @@ export const jobs = {
 /** Evaluations queued within a minute of each other run once. */
 export const SCORECARD_SINGLETON = { singletonKey: "scorecards.evaluate", singletonSeconds: 60 } as const;
 
+/**
+ * Queues a scorecard evaluation after a fact changed (a database provisioned, delivery
+ * events ingested). Never throws: the hourly evaluation catches up if the queue is down.
+ */
+export async function queueScorecardEvaluation(trigger: string): Promise<void> {
+  try {
+    await enqueue("scorecards.evaluate", { trigger }, SCORECARD_SINGLETON);
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? { message: error.message } : undefined, trigger }, "could not queue a scorecard evaluation");
+  }
+}
+
 export type JobName = keyof typeof jobs;
 
 const globalForBoss = globalThis as unknown as { paveBoss?: Promise<PgBoss> };
@@ -154,7 +166,19 @@ export async function startWorker(): Promise<PgBoss> {
     });
   }
   log.info({ jobs: Object.keys(jobs) }, "job worker started");
+  await catchUp();
   return boss;
+}
+
+/**
+ * A database that has entities but has never built docs or graded them (a new install,
+ * or one upgraded to this version) gets both now instead of at the next hourly run.
+ */
+async function catchUp(): Promise<void> {
+  const [entities, sites, runs] = await Promise.all([db.entity.count({ take: 1 }), db.docsSite.count({ take: 1 }), db.scorecardRun.count({ take: 1 })]);
+  if (entities === 0) return;
+  if (sites === 0) await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
+  else if (runs === 0) await queueScorecardEvaluation("schedule");
 }
 
 /** Stops pg-boss in this process, letting running jobs finish. */

@@ -16,6 +16,9 @@ import { parseCatalogYaml } from "../lib/catalog/descriptor.ts";
 import { writeEntities } from "../lib/catalog/store.ts";
 import { createLocalRepo } from "../lib/git/local.ts";
 import { loadDemoDeliveryData } from "../lib/dora/demo.ts";
+import { seedDemoRepos } from "./seed/repos.ts";
+import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "../lib/self-service/mutations.ts";
+import { stopJobs } from "../lib/jobs.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const roleConfig = { adminEmails: [], adminGroups: [DEMO_ROLE_GROUPS.admin], platformEmails: [], platformGroups: [DEMO_ROLE_GROUPS.platform] };
@@ -66,12 +69,43 @@ async function seedCatalog() {
   );
 }
 
+/**
+ * Production databases the checkout team already has, made through the real self-service
+ * flow (request, pull request on the local infra repo, approval, merge), so the infra
+ * repo, the requests and the scorecards agree.
+ */
+async function seedDatabases() {
+  if (await db.databaseRequest.count({ where: { entityKey: { in: DEMO_DATABASES.map((d) => d.service) } } })) return;
+  const pat = await db.user.findUniqueOrThrow({ where: { email: "pat@pave.local" }, select: { id: true, name: true, email: true, image: true, role: true, groups: true } });
+  for (const request of DEMO_DATABASES) {
+    const { id } = await createDatabaseRequest(pat, { ...request, environment: "prod", engine: "postgres", engineVersion: "16", multiAz: "true" });
+    await openDatabasePullRequest(id);
+    await decideLocalRequest(pat, id, "approve");
+    await decideLocalRequest(pat, id, "merge");
+  }
+}
+
+const DEMO_DATABASES = [
+  {
+    service: "component:default/checkout-service",
+    tier: "medium",
+    backupRetentionDays: "14",
+    justification: "Orders and payment intents for checkout; replaces the shared legacy database.",
+  },
+];
+
 try {
   await seedUsers();
+  // The services' own repositories (docs, CI workflows, catalog-info.yaml) on the embedded git host.
+  const repos = await seedDemoRepos(path.resolve(process.env.PAVE_GIT_ROOT ?? ".data/git"));
+  if (repos.created.length) console.log(`[pave] demo repositories: ${repos.created.length} created`);
+  // The worker builds the docs and grades the services when it starts (lib/jobs.ts, catchUp).
   await seedCatalog();
+  await seedDatabases();
   const delivery = await loadDemoDeliveryData(db);
   if (delivery) console.log(`[pave] demo delivery data: ${delivery.deployments} deployments, ${delivery.changes} changes, ${delivery.incidents} incidents over 180 days`);
   console.log(`[pave] demo data ready: ${demoUsers.map((u) => u.email).join(", ")} and the Acme Shop catalog`);
 } finally {
+  await stopJobs();
   await db.$disconnect();
 }

@@ -44,7 +44,7 @@ describe("demo org (prisma/seed/catalog)", () => {
     expect(ofKind("Resource").length).toBeGreaterThanOrEqual(6);
 
     const componentTypes = new Set(ofKind("Component").map((e) => e.spec?.type));
-    expect([...componentTypes]).toEqual(expect.arrayContaining(["service", "website", "library"]));
+    expect([...componentTypes]).toEqual(expect.arrayContaining(["service", "website", "library", "documentation"]));
     const lifecycles = new Set(ofKind("Component").map((e) => e.spec?.lifecycle));
     expect([...lifecycles]).toEqual(expect.arrayContaining(["production", "experimental", "deprecated"]));
     const apiTypes = new Set(ofKind("API").map((e) => e.spec?.type));
@@ -87,6 +87,30 @@ describe("demo org (prisma/seed/catalog)", () => {
       expect(annotations["backstage.io/techdocs-ref"]).toBe("dir:.");
       expect(annotations["backstage.io/source-location"]).toMatch(/^url:https:\/\/github\.com\/acme\//);
     }
+  });
+
+  it("has the platform handbook the scorecard's how-to-fix links point at", () => {
+    const handbook = byKey("component:default/platform-handbook");
+    expect(handbook.spec).toMatchObject({ type: "documentation", lifecycle: "production", owner: "team-platform", system: "platform" });
+    expect(handbook.metadata.annotations?.["backstage.io/source-location"]).toBe("url:https://github.com/acme/platform-handbook/tree/main/");
+    // The demo repositories (prisma/seed/repos) hold the handbook's pages.
+    const pages = path.resolve(import.meta.dirname, "../../prisma/seed/repos/platform-handbook/docs/production-readiness");
+    for (const topic of ["index", "ownership", "metadata", "catalog-info", "documentation", "ci", "feature-flags", "databases", "delivery", "on-call"]) {
+      expect(readdirSync(pages)).toContain(`${topic}.md`);
+    }
+  });
+
+  it("spreads flags projects and on-call annotations so scorecard levels differ", () => {
+    // Silver asks for both; only some services have them, so the demo shows every level.
+    const scored = ofKind("Component").filter((e) => ["service", "website"].includes(String(e.spec?.type)));
+    const withFlags = scored.filter((e) => e.metadata.annotations?.["unleash.io/project-id"]);
+    const withOnCall = scored.filter((e) => e.metadata.annotations?.["pagerduty.com/service-id"]);
+    expect(withFlags.map((e) => e.metadata.name)).toContain("checkout-service");
+    expect(withFlags.length).toBeGreaterThanOrEqual(3);
+    expect(withFlags.length).toBeLessThan(scored.length / 2);
+    expect(withOnCall.length).toBeGreaterThanOrEqual(3);
+    expect(withOnCall.length).toBeLessThan(scored.length / 2);
+    for (const e of withOnCall) expect(e.metadata.annotations?.["pagerduty.com/service-id"]).toMatch(/^P[A-Z0-9]{6}$/);
   });
 
   it("has every relation in both directions", () => {

@@ -223,6 +223,9 @@ export async function ingestEvents(
       maxWait: 10_000,
       timeout: 60_000,
     });
+    // Delivery tiers are facts scorecards check; one evaluation per minute at most.
+    const { queueScorecardEvaluation } = await import("@/lib/jobs");
+    await queueScorecardEvaluation("fact-change");
   }
   rejected.sort((a, b) => a.index - b.index);
   return { accepted, rejected };

@@ -219,13 +219,19 @@ export function statusForPullRequest(pr: Pick<PullRequestState, "state" | "merge
 
 /** Moves a request to a new status (recording the event) unless it is already there or finished. */
 export async function applyRequestStatus(requestId: string, status: string, actor: AuditActor, note?: string): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const changed = await db.$transaction(async (tx) => {
     const current = await tx.databaseRequest.findUnique({ where: { id: requestId }, select: { status: true } });
     if (!current || current.status === status || current.status === "provisioned" || current.status === "rejected") return false;
     await tx.databaseRequest.update({ where: { id: requestId }, data: { status } });
     await addEvent(tx, requestId, status, actor, note);
     return true;
   });
+  // A provisioned database is a fact scorecards check: grade again soon.
+  if (changed && status === "provisioned") {
+    const { queueScorecardEvaluation } = await import("@/lib/jobs");
+    await queueScorecardEvaluation("fact-change");
+  }
+  return changed;
 }
 
 /** Re-reads open requests' pull requests (the periodic job that catches missed webhooks). */
