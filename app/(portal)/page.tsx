@@ -9,9 +9,11 @@ import { hasRole } from "@/lib/auth/roles";
 
 const BLURBS: Record<string, string> = {
   "/catalog": "Find any service: owner, dependencies, docs and health.",
+  "/docs": "Read and search every service's docs, built from its repository.",
   "/create": "Start a new service from a golden path.",
   "/self-service": "Ask for a database; the platform team reviews a pull request.",
   "/dora": "See how your teams deliver, graded elite to low.",
+  "/scorecards": "See how services measure up to the platform's standards, and what to fix.",
   "/flags": "Release behind feature flags, with a kill switch.",
   "/admin": "People, roles and the audit trail.",
 };

@@ -5,6 +5,8 @@ import path from "node:path";
 import { log } from "@/lib/log";
 import type { LocationTarget } from "@/lib/git/location";
 import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
+// Types only: lib/git/tree.ts is server-only and imports this module.
+import type { GitRepository, GitTreeEntry, GitTreeReader, ListTreeOptions } from "@/lib/git/tree";
 
 // No `import "server-only"`: the demo seed (plain tsx) uses createLocalRepo. Nothing
 // here can reach a client bundle anyway, since it needs node:child_process.
@@ -65,7 +67,97 @@ export async function listLocalFiles(root: string, target: LocationTarget, limit
   return files;
 }
 
-async function runReadGit(gitDir: string, repoPath: string, args: string[], options: RunOptions): Promise<Buffer> {
+/**
+ * Lists folders and reads files of repositories on this machine, only inside `root`
+ * (PAVE_GIT_ROOT), for docs builds and repository facts. Commits are passed to git as
+ * full shas only; refs and paths travel on stdin or after "--" as literal pathspecs.
+ */
+export class LocalGitTreeReader implements GitTreeReader {
+  private readonly root: string;
+  private readonly maxEntries: number;
+  private readonly maxBlobBytes: number;
+
+  constructor(options: { root: string; maxEntries: number; maxBlobBytes: number }) {
+    this.root = path.resolve(options.root);
+    this.maxEntries = options.maxEntries;
+    this.maxBlobBytes = options.maxBlobBytes;
+  }
+
+  async resolveCommit(repo: GitRepository, ref: string): Promise<string> {
+    const repoPath = localRepoPath(repo);
+    if (ref === "" || /[\u0000-\u001f\u007f]/.test(ref)) throw new GitReadError("invalid", `"${ref}" is not a valid branch, tag or commit name.`);
+    const gitDir = await resolveGitDirInRoot(this.root, repoPath);
+    const out = await runReadGit(gitDir, repoPath, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${ref}^{commit}\n` });
+    const [sha = "", type = ""] = out.toString("utf8").trim().split(" ");
+    if (type !== "commit" || !isObjectId(sha)) {
+      const what = ref === "HEAD" ? "default branch (HEAD)" : `branch, tag or commit "${ref}"`;
+      throw new GitReadError("not_found", `No ${what} in ${repoPath}.`);
+    }
+    return sha;
+  }
+
+  async listTree(repo: GitRepository, commit: string, dir: string, options: ListTreeOptions = {}): Promise<GitTreeEntry[]> {
+    const repoPath = localRepoPath(repo);
+    if (!isObjectId(commit)) throw new GitReadError("invalid", `"${commit}" is not a commit sha.`);
+    const folder = cleanTreeDir(dir);
+    const limit = options.limit ?? this.maxEntries;
+    const gitDir = await resolveGitDirInRoot(this.root, repoPath);
+    const args = ["ls-tree", "-z", "-l", "--full-tree", ...(options.recursive === false ? [] : ["-r"]), commit, "--", ...(folder ? [`${folder}/`] : [])];
+    // Literal pathspecs: a folder named "*" or ":(glob)x" means just that folder.
+    const out = await runReadGit(gitDir, repoPath, args, { env: { GIT_LITERAL_PATHSPECS: "1" }, maxBuffer: 64 * 1024 * 1024 });
+    const entries: GitTreeEntry[] = [];
+    for (const record of out.toString("utf8").split("\0")) {
+      if (record === "") continue;
+      const tab = record.indexOf("\t");
+      const [mode = "", type = "", sha = "", size = ""] = record.slice(0, tab).split(/ +/);
+      const entryPath = record.slice(tab + 1);
+      // Symbolic links (120000) could point anywhere and submodules (commit) are other repositories: neither is read.
+      if (type === "blob" && (mode === "100644" || mode === "100755")) entries.push({ path: entryPath, type: "blob", size: Number(size) || 0, sha });
+      else if (type === "tree") entries.push({ path: entryPath, type: "tree", size: 0, sha });
+      if (entries.length > limit) {
+        throw new GitReadError("invalid", `The folder ${folder || "/"} of ${repoPath} holds more than ${limit} entries.`);
+      }
+    }
+    return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  async readBlob(repo: GitRepository, sha: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    const repoPath = localRepoPath(repo);
+    if (!isObjectId(sha)) throw new GitReadError("invalid", `"${sha}" is not a file sha.`);
+    const maxBytes = options.maxBytes ?? this.maxBlobBytes;
+    const gitDir = await resolveGitDirInRoot(this.root, repoPath);
+    const tooLarge = `A file in ${repoPath} is larger than ${formatBytes(maxBytes)}.`;
+    const bytes = await runReadGit(gitDir, repoPath, ["cat-file", "blob", sha], { maxBuffer: maxBytes + 1 }, tooLarge);
+    // maxBuffer lets through one byte more than the limit; that byte means "too large".
+    if (bytes.length > maxBytes) throw new GitReadError("invalid", tooLarge);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+}
+
+function localRepoPath(repo: GitRepository): string {
+  if (repo.host !== "local") throw new GitReadError("invalid", "This repository is not a local git repository.");
+  return repo.repoPath;
+}
+
+function isObjectId(value: string): boolean {
+  return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(value);
+}
+
+/** A folder path without leading or trailing slashes ("" for the root); refuses "." and ".." segments. */
+function cleanTreeDir(dir: string): string {
+  const trimmed = dir.replace(/^\/+|\/+$/g, "");
+  if (trimmed !== "" && trimmed.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) {
+    throw new GitReadError("invalid", `"${dir}" is not a folder path inside the repository.`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new GitReadError("invalid", "The folder path contains control characters.");
+  return trimmed;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+async function runReadGit(gitDir: string, repoPath: string, args: string[], options: RunOptions, tooLargeMessage?: string): Promise<Buffer> {
   try {
     return (await runGit(["--git-dir", gitDir, ...args], options)).stdout;
   } catch (error) {
@@ -73,7 +165,7 @@ async function runReadGit(gitDir: string, repoPath: string, args: string[], opti
     log.warn({ repoPath, command: args[0], stderr: error.stderr, reason: error.reason }, "local git read failed");
     if (error.reason === "timeout") throw new GitReadError("unavailable", `Reading from ${repoPath} timed out.`, { cause: error });
     if (error.reason === "too_large") {
-      throw new GitReadError("invalid", `The file is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`, { cause: error });
+      throw new GitReadError("invalid", tooLargeMessage ?? `The file is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`, { cause: error });
     }
     if (error.reason === "no_git") throw new GitReadError("unavailable", "git is not installed on the Pave server.", { cause: error });
     if (/not a git repository/i.test(error.stderr)) {
@@ -140,7 +232,7 @@ function isInside(root: string, candidate: string): boolean {
 // Running git
 
 interface RunOptions {
-  input?: string;
+  input?: string | Uint8Array;
   env?: Record<string, string>;
   maxBuffer?: number;
 }
@@ -239,9 +331,9 @@ export interface LocalRepoOptions {
 
 /**
  * Creates a bare repository at `dir` (which must be missing or empty) with one commit on
- * `main` holding `files` (path → content). Returns the commit sha.
+ * `main` holding `files` (path → text or bytes). Returns the commit sha.
  */
-export async function createLocalRepo(dir: string, files: Record<string, string>, options: LocalRepoOptions = {}): Promise<string> {
+export async function createLocalRepo(dir: string, files: Record<string, string | Uint8Array>, options: LocalRepoOptions = {}): Promise<string> {
   const branch = options.branch ?? "main";
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) throw new Error(`createLocalRepo: ${dir} is not empty`);
@@ -262,14 +354,14 @@ export async function initBareRepo(dir: string, options: { branch?: string; desc
  */
 export async function commitFiles(
   bareRepo: string,
-  files: Record<string, string | null>,
+  files: Record<string, string | Uint8Array | null>,
   message: string,
   options: { branch?: string } = {},
 ): Promise<string> {
   const branch = `refs/heads/${options.branch ?? "main"}`;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "pave-git-index-"));
   const env = commitEnv({ GIT_INDEX_FILE: path.join(tmp, "index") });
-  const git = (args: string[], input?: string) => gitText(bareRepo, args, { env, input });
+  const git = (args: string[], input?: string | Uint8Array) => gitText(bareRepo, args, { env, input });
   try {
     const parent = await git(["rev-parse", "--verify", "--quiet", `${branch}^{commit}`]).catch(() => "");
     if (parent) await git(["read-tree", parent]);

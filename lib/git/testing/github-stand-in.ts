@@ -35,6 +35,8 @@ import { signGitHubPayload } from "@/lib/webhooks/github";
  *   PATCH  /repos/{owner}/{repo}/git/refs/{ref}          git.updateRef
  *   DELETE /repos/{owner}/{repo}/git/refs/{ref}          git.deleteRef
  *   GET    /repos/{owner}/{repo}/git/commits/{commit_sha} git.getCommit
+ *   GET    /repos/{owner}/{repo}/git/trees/{tree_sha}?recursive=  git.getTree
+ *   GET    /repos/{owner}/{repo}/git/blobs/{file_sha}    git.getBlob
  *   POST   /repos/{owner}/{repo}/git/trees               git.createTree
  *   POST   /repos/{owner}/{repo}/git/commits             git.createCommit
  *   GET    /repos/{owner}/{repo}/pulls                   pulls.list
@@ -61,6 +63,7 @@ type RepositorySchema = Schemas["repository"];
 type GitRef = Schemas["git-ref"];
 type GitCommit = Schemas["git-commit"];
 type GitTree = Schemas["git-tree"];
+type Blob = Schemas["blob"];
 type PullRequestSchema = Schemas["pull-request"];
 type PullRequestSimple = Schemas["pull-request-simple"];
 type Team = Schemas["team"];
@@ -84,6 +87,8 @@ export interface GitHubStandInOptions {
   collaborators?: string[];
   /** Where the test hooks deliver webhooks (`pull_request`, `pull_request_review`), signed with `secret`. */
   webhook?: { url: string; secret: string };
+  /** Recursive tree listings longer than this are cut short with `truncated: true`, as GitHub does past 100,000 entries. */
+  treeEntryLimit?: number;
 }
 
 /** A review state a person can submit on GitHub. */
@@ -339,7 +344,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     for (const [filePath, content] of files) {
       const slash = filePath.indexOf("/");
       if (slash === -1) {
-        const sha = blobSha(Buffer.from(content, "utf8"));
+        const sha = blobSha(contentBytes(content));
         repo.blobs.set(sha, content);
         entries.set(filePath, { mode: "100644", sha });
       } else {
@@ -652,13 +657,51 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       tree: [...names].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, type]) => {
         if (type === "blob") {
           const content = files.get(name) ?? "";
-          const blob = blobSha(Buffer.from(content, "utf8"));
-          return { path: name, mode: "100644", type, sha: blob, size: Buffer.byteLength(content), url: `${api}/git/blobs/${blob}` };
+          const blob = blobSha(contentBytes(content));
+          return { path: name, mode: "100644", type, sha: blob, size: contentBytes(content).length, url: `${api}/git/blobs/${blob}` };
         }
         const sub = new Map([...files].filter(([p]) => p.startsWith(`${name}/`)).map(([p, c]) => [p.slice(name.length + 1), c]));
         const subSha = writeTree(repo, sub);
         return { path: name, mode: "040000", type, sha: subSha, url: `${api}/git/trees/${subSha}` };
       }),
+    };
+  }
+
+  /** A recursive listing: every folder and file below the tree, each with its full path. */
+  function recursiveTreeBody(repo: Repo, sha: string): GitTree {
+    const api = `${baseUrl}/repos/${repo.owner.login}/${repo.name}`;
+    const files = repo.trees.get(sha) ?? new Map<string, string>();
+    const entries: GitTree["tree"] = [];
+    const folders = new Set<string>();
+    for (const filePath of files.keys()) {
+      const segments = filePath.split("/");
+      for (let i = 1; i < segments.length; i++) folders.add(segments.slice(0, i).join("/"));
+    }
+    for (const folder of folders) {
+      const sub = new Map([...files].filter(([p]) => p.startsWith(`${folder}/`)).map(([p, c]) => [p.slice(folder.length + 1), c]));
+      const subSha = writeTree(repo, sub);
+      entries.push({ path: folder, mode: "040000", type: "tree", sha: subSha, url: `${api}/git/trees/${subSha}` });
+    }
+    for (const [filePath, content] of files) {
+      const bytes = contentBytes(content);
+      const blob = blobSha(bytes);
+      entries.push({ path: filePath, mode: "100644", type: "blob", sha: blob, size: bytes.length, url: `${api}/git/blobs/${blob}` });
+    }
+    entries.sort((a, b) => (a.path < b.path ? -1 : 1));
+    const limit = options.treeEntryLimit ?? 100_000;
+    return { sha, url: `${api}/git/trees/${sha}`, truncated: entries.length > limit, tree: entries.slice(0, limit) };
+  }
+
+  function blobBody(repo: Repo, sha: string, content: string): Blob {
+    const bytes = contentBytes(content);
+    return {
+      sha,
+      node_id: `B_${Buffer.from(sha, "hex").toString("base64url")}`,
+      size: bytes.length,
+      url: `${baseUrl}/repos/${repo.owner.login}/${repo.name}/git/blobs/${sha}`,
+      // GitHub wraps base64 content at 60 characters.
+      content: (bytes.toString("base64").match(/.{1,60}/g) ?? []).join("\n") + "\n",
+      encoding: "base64",
     };
   }
 
@@ -825,7 +868,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   }
 
   function fileBody(repo: Repo, ref: string, filePath: string, content: string): ContentFile {
-    const bytes = Buffer.from(content, "utf8");
+    const bytes = contentBytes(content);
     const sha = blobSha(bytes);
     const links = linksFor(repo, ref, filePath, sha, "blob");
     return {
@@ -855,11 +898,11 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     return [...children].map(([name, type]) => {
       const childPath = prefix + name;
       const content = files.get(childPath);
-      const sha = type === "file" && content !== undefined ? blobSha(Buffer.from(content, "utf8")) : blobSha(Buffer.from(childPath));
+      const sha = type === "file" && content !== undefined ? blobSha(contentBytes(content)) : blobSha(Buffer.from(childPath));
       const links = linksFor(repo, ref, childPath, sha, type === "file" ? "blob" : "tree");
       return {
         type,
-        size: type === "file" && content !== undefined ? Buffer.byteLength(content) : 0,
+        size: type === "file" && content !== undefined ? contentBytes(content).length : 0,
         name,
         path: childPath,
         sha,
@@ -1037,6 +1080,31 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       if (repo.commits.size === 0) return emptyRepo();
       const commit = repo.commits.get(params.commit_sha ?? "");
       return commit ? { status: 200, body: gitCommitBody(repo, commit) } : notFound();
+    }),
+  );
+
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/git/trees/{tree_sha}",
+    withRepo((repo, { params, query }) => {
+      if (repo.commits.size === 0) return emptyRepo();
+      const requested = params.tree_sha ?? "";
+      // Like GitHub, a commit sha or a branch or tag name also names its commit's tree.
+      const commit = repo.trees.has(requested) ? undefined : resolveRef(repo, requested);
+      const sha = commit ? repo.commits.get(commit)?.tree : requested;
+      if (!sha || !repo.trees.has(sha)) return notFound();
+      // GitHub recurses when the parameter is present at all, whatever its value.
+      return { status: 200, body: query.has("recursive") ? recursiveTreeBody(repo, sha) : gitTreeBody(repo, sha) };
+    }),
+  );
+
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/git/blobs/{file_sha}",
+    withRepo((repo, { params }) => {
+      const sha = params.file_sha ?? "";
+      const content = repo.blobs.get(sha);
+      return content === undefined ? notFound() : { status: 200, body: blobBody(repo, sha, content) };
     }),
   );
 
@@ -1590,6 +1658,20 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
         server.close((closeError) => (closeError ? reject(closeError) : resolve()));
       }),
   };
+}
+
+// Files are kept as strings; bytes that are not text travel base64-encoded behind a
+// prefix no text file starts with, so every existing use of the model stays as it was.
+const BINARY_PREFIX = "\u0000stand-in-binary:";
+
+/** File content for `repos` or `setFile` that stands for raw bytes (an image), not UTF-8 text. */
+export function standInBinary(bytes: Uint8Array): string {
+  return BINARY_PREFIX + Buffer.from(bytes).toString("base64");
+}
+
+/** The bytes of a file in the model. */
+function contentBytes(content: string): Buffer {
+  return content.startsWith(BINARY_PREFIX) ? Buffer.from(content.slice(BINARY_PREFIX.length), "base64") : Buffer.from(content, "utf8");
 }
 
 /** The git blob id of some bytes, as GitHub reports it in `sha`. */

@@ -9,6 +9,8 @@ import { countFacets, searchEntities } from "@/lib/catalog/queries";
 import { catalogQuerySchema } from "@/lib/catalog/schemas";
 import { canRegister } from "@/lib/catalog/permissions";
 import { catalogHref } from "@/lib/catalog/paths";
+import { searchDocs } from "@/lib/docs/queries";
+import { DocsSearchResults } from "@/components/docs/docs-search-results";
 import { FacetPanel } from "./_components/facet-panel";
 import { EntityTable } from "./_components/entity-table";
 import { SearchBox } from "./_components/search-box";
@@ -18,7 +20,7 @@ export const metadata: Metadata = { title: "Catalog" };
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const query = catalogQuerySchema.parse(await searchParams);
-  const [page, facets] = await Promise.all([searchEntities(query), countFacets(query)]);
+  const [page, facets, docsHits] = await Promise.all([searchEntities(query), countFacets(query), query.q ? searchDocs(query.q, { limit: 5 }) : []]);
   const filtered = !!query.q || ["kind", "type", "owner", "lifecycle", "system", "tag"].some((f) => query[f as "kind"].length > 0);
 
   return (
@@ -89,6 +91,19 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
               </nav>
             </>
           )}
+          {query.q && docsHits.length ? (
+            <section aria-labelledby="docs-hits-heading" className="mt-6 flex flex-col gap-3">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <h2 id="docs-hits-heading" className="text-base font-semibold">
+                  In docs
+                </h2>
+                <Link href={`/docs?q=${encodeURIComponent(query.q)}`} className="text-sm text-primary hover:underline">
+                  All docs results
+                </Link>
+              </div>
+              <DocsSearchResults hits={docsHits} label="Docs results" />
+            </section>
+          ) : null}
         </div>
       </div>
     </>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Breadcrumb } from "@/components/breadcrumb";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AlertTriangle, BookOpen, Download, ExternalLink, Gauge, ListChecks, Pencil } from "lucide-react";
+import { AlertTriangle, Download, ExternalLink, Gauge, Pencil } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -20,6 +20,8 @@ import { DeleteEntityButton } from "./_components/delete-entity-button";
 import { InfrastructureTab } from "./_components/infrastructure-tab";
 import { DoraSection } from "@/app/(portal)/dora/_components/dora-section";
 import { ServiceFlags } from "@/components/flags/service-flags";
+import { DocsView } from "@/components/docs/docs-view";
+import { EntityScorecard } from "@/components/scorecards/entity-scorecard";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -37,12 +39,6 @@ type TabId = (typeof TABS)[number]["id"];
 
 // Kinds whose page shows the dependency graph; for teams and systems the lists say more.
 const GRAPH_KINDS = new Set(["Component", "API", "Resource"]);
-
-// Tabs that later features fill; until then each says what it will show.
-const COMING = {
-  docs: { icon: BookOpen, title: "No docs yet", body: "This tab will render the service's Markdown documentation from its repository." },
-  scorecard: { icon: ListChecks, title: "No scorecard yet", body: "This tab will grade the service against the platform's standards." },
-} as const;
 
 async function load(params: Promise<Params>) {
   const p = await params;
@@ -191,11 +187,9 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
         </Card>
       ) : null}
 
-      {tab in COMING ? (
-        <EmptyState icon={COMING[tab as keyof typeof COMING].icon} title={COMING[tab as keyof typeof COMING].title}>
-          {COMING[tab as keyof typeof COMING].body}
-        </EmptyState>
-      ) : null}
+      {tab === "docs" ? <DocsView entity={entity} path={typeof query.path === "string" ? query.path : undefined} /> : null}
+
+      {tab === "scorecard" ? <EntityScorecard entity={entity} /> : null}
 
       {tab === "delivery" ? (
         entity.kind === "Component" ? (

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { csvHref, overviewHref, parseCsvFilters, parseOverviewState, scorecardNameSchema } from "./filters";
+
+describe("scorecard overview URL state", () => {
+  it("reads filters, level and page, and drops what it can't read", () => {
+    expect(parseOverviewState({ owner: "Group:default/Team-Checkout", system: "", lifecycle: "production", level: "gold", page: "3" })).toEqual({
+      owner: "group:default/team-checkout",
+      system: undefined,
+      lifecycle: "production",
+      level: "gold",
+      page: 3,
+    });
+    expect(parseOverviewState({ owner: "not a ref", lifecycle: "prod\u0000uction", level: "Gold!", page: "-2" })).toEqual({
+      owner: undefined,
+      system: undefined,
+      lifecycle: undefined,
+      level: undefined,
+      page: 1,
+    });
+    expect(parseOverviewState({ owner: ["group:default/a", "group:default/b"] }).owner).toBe("group:default/a");
+  });
+
+  it("keeps the filters in links and goes back to page one when they change", () => {
+    const state = parseOverviewState({ owner: "group:default/team-a", level: "silver", page: "2" });
+    expect(overviewHref("production-readiness", state, { page: 3 })).toBe(
+      "/scorecards/production-readiness?owner=group%3Adefault%2Fteam-a&level=silver&page=3",
+    );
+    expect(overviewHref("production-readiness", state, { level: undefined })).toBe("/scorecards/production-readiness?owner=group%3Adefault%2Fteam-a");
+    expect(overviewHref("production-readiness", parseOverviewState({}))).toBe("/scorecards/production-readiness");
+    expect(csvHref("production-readiness", state)).toBe("/api/scorecards/production-readiness/csv?owner=group%3Adefault%2Fteam-a");
+  });
+
+  it("refuses malformed CSV filters and names", () => {
+    expect(parseCsvFilters(new URLSearchParams("owner=group:default/team-a&lifecycle=production"))).toEqual({
+      ok: true,
+      filter: { owner: "group:default/team-a", lifecycle: "production" },
+    });
+    expect(parseCsvFilters(new URLSearchParams("system=oops"))).toMatchObject({ ok: false, error: expect.stringContaining("system") });
+    expect(parseCsvFilters(new URLSearchParams("owner="))).toEqual({ ok: true, filter: {} });
+    expect(scorecardNameSchema.safeParse("production-readiness").success).toBe(true);
+    expect(scorecardNameSchema.safeParse("../etc").success).toBe(false);
+  });
+});

@@ -1,0 +1,7 @@
+import { requireRole } from "@/lib/auth/session";
+
+// Above any loading boundary, so a member gets a real 403.
+export default async function NewScorecardLayout({ children }: { children: React.ReactNode }) {
+  await requireRole("admin");
+  return children;
+}

@@ -1,0 +1,38 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { parseCatalogYaml } from "@/lib/catalog/descriptor";
+import { writeEntities } from "@/lib/catalog/store";
+import { requestDocsBuild } from "@/lib/docs/mutations";
+import { stopJobs } from "@/lib/jobs";
+import { createUser } from "@/lib/testing/factories";
+
+afterAll(async () => {
+  await stopJobs();
+});
+
+beforeEach(async () => {
+  await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+});
+
+describe("requestDocsBuild", () => {
+  it("queues one build per entity at a time and audits the request", async () => {
+    const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
+    const member = await createUser();
+
+    const first = await requestDocsBuild(member, "Component:default/Checkout");
+    expect(first.queued).toBe(true);
+    // Asked again within seconds: the queued build will do.
+    expect(await requestDocsBuild(member, "component:default/checkout")).toEqual({ entityId: first.entityId, queued: false });
+
+    const jobs = await db.$queryRaw<{ data: { entityId: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.build' AND singleton_key = ${`docs.build:${first.entityId}`}`;
+    expect(jobs.map((job) => job.data.entityId)).toEqual([first.entityId]);
+    const audit = await db.auditEvent.findMany({ where: { action: "docs.build.request", actorId: member.id }, select: { targetId: true } });
+    expect(audit).toEqual([{ targetId: "component:default/checkout" }, { targetId: "component:default/checkout" }]);
+  });
+
+  it("refuses an entity that is not in the catalog", async () => {
+    const member = await createUser();
+    await expect(requestDocsBuild(member, "component:default/nothing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

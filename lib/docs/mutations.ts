@@ -1,0 +1,19 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit";
+import type { CurrentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { enqueue } from "@/lib/jobs";
+
+/** Builds asked for within this many seconds of each other run once. */
+const BUILD_SINGLETON_SECONDS = 30;
+
+/** Queues a docs build for one entity (any signed-in member may ask); audited. */
+export async function requestDocsBuild(actor: CurrentUser, entityKey: string): Promise<{ entityId: string; queued: boolean }> {
+  const entity = await db.entity.findUnique({ where: { key: entityKey.toLowerCase() }, select: { id: true, key: true } });
+  if (!entity) throw new AppError("NOT_FOUND", "That entity is not in the catalog.");
+  const jobId = await enqueue("docs.build", { entityId: entity.id }, { singletonKey: `docs.build:${entity.id}`, singletonSeconds: BUILD_SINGLETON_SECONDS });
+  await recordAudit(db, { actor, action: "docs.build.request", target: { type: "entity", id: entity.key }, data: { queued: jobId !== null } });
+  // null: a build of this entity was queued moments ago; that one will do.
+  return { entityId: entity.id, queued: jobId !== null };
+}

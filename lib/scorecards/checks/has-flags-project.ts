@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { defineCheck } from "@/lib/scorecards/types";
+
+// The same annotation lib/flags/projects.ts reads; that module is server-only, checks are not.
+const UNLEASH_PROJECT_ANNOTATION = "unleash.io/project-id";
+
+/**
+ * The entity names its Unleash project. Pave's default project (PAVE_UNLEASH_DEFAULT_PROJECT)
+ * does not count: the rule asks a team to say where its flags live.
+ */
+export const hasFlagsProject = defineCheck({
+  type: "has-flags-project",
+  title: "Has a feature flags project",
+  params: z.strictObject({}),
+  evaluate(_params, { entity }) {
+    const project = entity.annotations[UNLEASH_PROJECT_ANNOTATION]?.trim();
+    return project
+      ? { passed: true, message: `Flags live in the Unleash project "${project}"` }
+      : { passed: false, message: `No ${UNLEASH_PROJECT_ANNOTATION} annotation` };
+  },
+});
