@@ -77,7 +77,9 @@ export const jobs = {
     retryLimit: 1,
     async handler(data) {
       const { buildEntityDocs } = await import("@/lib/docs/build");
-      return buildEntityDocs(String(data.entityId));
+      const result = await buildEntityDocs(String(data.entityId));
+      if (result.status !== "skipped") await queueScorecardEvaluation("fact-change");
+      return result;
     },
   },
   "docs.refresh": {
@@ -86,7 +88,7 @@ export const jobs = {
     async handler(data) {
       const { refreshAllDocs } = await import("@/lib/docs/build");
       const result = await refreshAllDocs();
-      await enqueue("scorecards.evaluate", { trigger: data.trigger === "catalog-refresh" ? "catalog-refresh" : "fact-change" }, SCORECARD_SINGLETON);
+      await queueScorecardEvaluation(data.trigger === "catalog-refresh" ? "catalog-refresh" : "fact-change");
       return result;
     },
   },
@@ -101,22 +103,24 @@ export const jobs = {
   },
 } satisfies Record<string, JobDefinition>;
 
-/** Evaluations queued within a minute of each other run once. */
-export const SCORECARD_SINGLETON = { singletonKey: "scorecards.evaluate", singletonSeconds: 60 } as const;
+/** Scorecard evaluations run at most once per this many seconds; later requests wait for the next slot. */
+const SCORECARD_DEBOUNCE_SECONDS = 30;
 
 /**
- * Queues a scorecard evaluation after a fact changed (a database provisioned, delivery
- * events ingested). Never throws: the hourly evaluation catches up if the queue is down.
+ * Queues an evaluation of every scorecard after a fact changed (docs rebuilt, a database
+ * provisioned, delivery events ingested). Debounced, not dropped: a change inside the
+ * window is graded in the next one. Returns the job id, or null when one is already
+ * waiting. Never throws: the hourly evaluation catches up if the queue is down.
  */
-export async function queueScorecardEvaluation(trigger: string): Promise<void> {
+export async function queueScorecardEvaluation(trigger: string): Promise<string | null> {
   try {
-    await enqueue("scorecards.evaluate", { trigger }, SCORECARD_SINGLETON);
+    const boss = await connect({ worker: false });
+    return await boss.sendDebounced("scorecards.evaluate", { trigger }, {}, SCORECARD_DEBOUNCE_SECONDS, "scorecards.evaluate");
   } catch (error) {
     log.warn({ err: error instanceof Error ? { message: error.message } : undefined, trigger }, "could not queue a scorecard evaluation");
+    return null;
   }
 }
-
-export type JobName = keyof typeof jobs;
 
 const globalForBoss = globalThis as unknown as { paveBoss?: Promise<PgBoss> };
 

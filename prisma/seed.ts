@@ -70,7 +70,7 @@ async function seedCatalog() {
 }
 
 /**
- * Production databases the checkout team already has, made through the real self-service
+ * Production databases two teams already have, made through the real self-service
  * flow (request, pull request on the local infra repo, approval, merge), so the infra
  * repo, the requests and the scorecards agree.
  */
@@ -91,6 +91,12 @@ const DEMO_DATABASES = [
     tier: "medium",
     backupRetentionDays: "14",
     justification: "Orders and payment intents for checkout; replaces the shared legacy database.",
+  },
+  {
+    service: "component:default/storefront-bff",
+    tier: "small",
+    backupRetentionDays: "14",
+    justification: "Shopper sessions and saved baskets, which today live in Redis without backups.",
   },
 ];
 

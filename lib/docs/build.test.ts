@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
-import { addLocation } from "@/lib/catalog/mutations";
+import { addLocation, refreshLocation } from "@/lib/catalog/mutations";
 import { writeEntities } from "@/lib/catalog/store";
 import { buildEntityDocs, refreshAllDocs } from "@/lib/docs/build";
 import { getDocsPage, getDocsSite, listDocsSites, searchDocs } from "@/lib/docs/queries";
@@ -170,8 +170,28 @@ describe("buildEntityDocs", () => {
       "assets/logo.png": PNG,
     });
     await addLocation(platform, `file://${dir}/blob/main/catalog-info.yaml`);
-    const entity = await db.entity.findUniqueOrThrow({ where: { key: "component:default/readme-only" }, select: { id: true } });
+    const entity = await db.entity.findUniqueOrThrow({ where: { key: "component:default/readme-only" }, select: { id: true, locationId: true } });
 
+    // Known only from its catalog file: the repository's facts are recorded, but its
+    // README is not taken as the entity's docs until the entity says so.
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "none" });
+    expect(await getDocsSite(entity.id)).toBeNull();
+    expect(await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).toMatchObject({
+      hasDocs: false,
+      hasCatalogInfo: true,
+      hasCiWorkflow: false,
+      sourceUrl: `file://${dir}/tree/main`,
+    });
+
+    await commitFiles(
+      dir,
+      {
+        "catalog-info.yaml":
+          "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: readme-only\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+      },
+      "Declare the docs",
+    );
+    expect((await refreshLocation(entity.locationId!)).ok).toBe(true);
     expect(await buildEntityDocs(entity.id)).toEqual({ status: "ready", pages: 1 });
     const page = (await getDocsPage(entity.id, "index"))!;
     expect(page.title).toBe("README");
@@ -179,13 +199,8 @@ describe("buildEntityDocs", () => {
     // A lone README is the single page; links to other Markdown files go to "page not found".
     expect(page.html).toContain("path=CONTRIBUTING");
     expect((await getDocsSite(entity.id))!.nav).toEqual([{ title: "README", path: "index" }]);
-    // Without a techdocs-ref, a README alone does not count as docs for scorecards.
-    expect(await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).toMatchObject({
-      hasDocs: false,
-      hasCatalogInfo: true,
-      hasCiWorkflow: false,
-      sourceUrl: `file://${dir}/tree/main`,
-    });
+    // Named by techdocs-ref, the README counts as docs for scorecards.
+    expect(await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).toMatchObject({ hasDocs: true, hasCatalogInfo: true });
   });
 
   it("renders what fits the limits, in order, and says which setting raises them", async () => {
@@ -265,8 +280,12 @@ describe("refreshAllDocs", () => {
     await db.docsSite.create({ data: { entityId: plain.id, sourceUrl: "x", status: "ready", attemptedAt: new Date(), nav: [] } });
     await db.entityRepoFacts.create({ data: { entityId: plain.id, sourceUrl: "x", checkedAt: new Date() } });
 
-    expect(await refreshAllDocs()).toEqual({ built: 3, failed: 1, skipped: 0, none: 0 });
-    expect(await refreshAllDocs()).toEqual({ built: 0, failed: 1, skipped: 3, none: 0 });
+    // "located" names no docs: its repository's facts are recorded, without a docs site.
+    expect(await refreshAllDocs()).toEqual({ built: 2, failed: 1, skipped: 0, none: 1 });
+    expect(await refreshAllDocs()).toEqual({ built: 0, failed: 1, skipped: 2, none: 1 });
+    const located = await db.entity.findUniqueOrThrow({ where: { key: "component:default/located" }, select: { id: true } });
+    expect(await db.docsSite.count({ where: { entityId: located.id } })).toBe(0);
+    expect(await db.entityRepoFacts.count({ where: { entityId: located.id } })).toBe(1);
     const group = await db.entity.findUniqueOrThrow({ where: { key: "group:default/team-a" }, select: { id: true } });
     expect(await db.docsSite.count({ where: { entityId: group.id } })).toBe(0);
     expect(await db.docsSite.count({ where: { entityId: plain.id } })).toBe(0);

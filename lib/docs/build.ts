@@ -80,6 +80,10 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
   } catch (error) {
     const message = safeMessage(error, entityId);
     await recordFacts(entityId, { sourceUrl: source.repo.url, error: message });
+    if (!source.declared) {
+      await db.docsSite.deleteMany({ where: { entityId } });
+      return { status: "none" };
+    }
     return failBuild(entityId, source.docs.url, message);
   }
 
@@ -92,6 +96,10 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
   }
   const hasDocs = !!plan && plan.markdown.length > 0 && (source.annotated || plan.mode !== "readme");
   await recordFacts(entityId, { sourceUrl: source.repo.url, hasCiWorkflow: repoRead.hasCiWorkflow, hasCatalogInfo: repoRead.hasCatalogInfo, hasDocs });
+  if (!source.declared) {
+    await db.docsSite.deleteMany({ where: { entityId } });
+    return { status: "none" };
+  }
   if (!plan) return failBuild(entityId, source.docs.url, safeMessage(planError, entityId));
 
   try {

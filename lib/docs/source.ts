@@ -42,6 +42,12 @@ export interface DocsSource {
   docs: RepoSpot;
   /** Whether a techdocs-ref annotation named the docs (then a lone README counts as docs). */
   annotated: boolean;
+  /**
+   * Whether the entity names its docs or source (techdocs-ref or source-location). An
+   * entity known only from its catalog file gets repository facts but no docs site: the
+   * catalog repository's README is not its documentation.
+   */
+  declared: boolean;
 }
 
 export type SourceResolution =
@@ -100,7 +106,7 @@ export function resolveDocsSource(entity: SourceEntity, config: SourceConfig): S
 
     if (techdocsRef === undefined) {
       if (!base) return { status: "none" };
-      return { status: "ok", source: { repo: base, docs: base, annotated: false } };
+      return { status: "ok", source: { repo: base, docs: base, annotated: false, declared: sourceLocation !== undefined } };
     }
 
     attempted = techdocsRef;
@@ -118,7 +124,7 @@ export function resolveDocsSource(entity: SourceEntity, config: SourceConfig): S
     } else {
       throw new DocsSourceError(`${TECHDOCS_REF} must be dir:<folder> or url:<folder URL>, not "${value}".`);
     }
-    return { status: "ok", source: { repo: base ?? docs, docs, annotated: true } };
+    return { status: "ok", source: { repo: base ?? docs, docs, annotated: true, declared: true } };
   } catch (error) {
     if (error instanceof DocsSourceError || error instanceof GitLocationError) {
       return { status: "invalid", error: error.message, sourceUrl: attempted.replace(/^(url|dir):/, "").trim() };

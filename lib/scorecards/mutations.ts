@@ -126,11 +126,11 @@ export async function deleteScorecard(actor: Actor, name: string): Promise<{ nam
   return { name };
 }
 
-/** Queues an evaluation of every scorecard now (platform role); requests within a minute of each other run once. */
+/** Queues an evaluation of every scorecard (platform role); requests close together share one run. */
 export async function requestEvaluation(actor: Actor): Promise<{ queued: boolean }> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can start an evaluation.");
-  const { enqueue, SCORECARD_SINGLETON } = await import("@/lib/jobs");
-  const jobId = await enqueue("scorecards.evaluate", { trigger: "manual" }, SCORECARD_SINGLETON);
+  const { queueScorecardEvaluation } = await import("@/lib/jobs");
+  const jobId = await queueScorecardEvaluation("manual");
   await recordAudit(db, { actor, action: "scorecards.evaluate", target: { type: "scorecards" }, data: { queued: jobId !== null } });
   return { queued: jobId !== null };
 }
