@@ -32,7 +32,7 @@ test.describe("Docs", () => {
     await expect(sidebar.getByRole("link", { name: "Architecture" })).toHaveAttribute("aria-current", "page");
     await expect(content.getByRole("heading", { level: 1 })).toContainText("Architecture");
     // Mermaid diagrams are drawn in the browser; the image in docs/images is served by Pave.
-    await expect(content.locator("pre.mermaid svg, .mermaid svg").first()).toBeVisible({ timeout: 15_000 });
+    await expect(content.getByRole("img", { name: "Diagram" }).locator("svg").first()).toBeVisible({ timeout: 15_000 });
     const image = content.locator("img[src^='/api/docs/assets/']").first();
     await expect(image).toBeVisible();
     expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);

@@ -41,7 +41,7 @@ test.describe("Scorecards", () => {
     await expect(page.getByRole("region", { name: "Most failing rules" }).getByRole("link", { name: /^How to fix: / }).first()).toBeVisible();
 
     // Filter to one team: the leaderboard then has that team only.
-    await page.getByLabel("Team").selectOption({ label: "team-checkout" });
+    await page.getByLabel("Team", { exact: true }).selectOption({ label: "team-checkout" });
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/owner=group%3Adefault%2Fteam-checkout/);
     await expect(leaderboard.getByRole("row")).toHaveCount(2);
@@ -86,8 +86,9 @@ test.describe("Scorecards", () => {
       ].join("\n");
     await page.getByLabel("Scorecard YAML").fill(yaml("has-a-descripshun"));
     await page.getByRole("button", { name: "Create scorecard" }).click();
-    await expect(page.getByRole("alert")).toContainText("spec.rules[0].check");
-    await expect(page.getByRole("alert")).toContainText("has-a-descripshun");
+    const problems = page.getByRole("alert").filter({ hasText: "problem" });
+    await expect(problems).toContainText("spec.rules[0].check");
+    await expect(problems).toContainText("has-a-descripshun");
     await expect(page.getByLabel("Scorecard YAML")).toHaveValue(/has-a-descripshun/);
 
     await page.getByLabel("Scorecard YAML").fill(yaml("has-description"));

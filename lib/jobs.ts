@@ -122,6 +122,8 @@ export async function queueScorecardEvaluation(trigger: string): Promise<string 
   }
 }
 
+export type JobName = keyof typeof jobs;
+
 const globalForBoss = globalThis as unknown as { paveBoss?: Promise<PgBoss> };
 
 function connect(options: { worker: boolean }): Promise<PgBoss> {
