@@ -12,6 +12,9 @@ export const CHART_COLORS = {
   axis: "var(--muted-foreground)",
 } as const;
 
+/** Axis props shared by every chart: muted ticks, no tick lines. */
+export const AXIS_STYLE = { stroke: CHART_COLORS.grid, tick: { fill: CHART_COLORS.axis, fontSize: 11 }, tickLine: false } as const;
+
 export const TOOLTIP_STYLE = {
   contentStyle: { background: "var(--popover)", border: "1px solid var(--border)", borderRadius: 6, color: "var(--popover-foreground)", fontSize: 12 },
   labelStyle: { color: "var(--popover-foreground)", fontWeight: 600 },

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE } from "@/components/charts/chart-frame";
+import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE, AXIS_STYLE } from "@/components/charts/chart-frame";
 import { formatBucket } from "@/components/charts/format-duration";
 
 export type DurationBucket = { fromSeconds: number; toSeconds: number | null; count: number };
@@ -25,7 +25,6 @@ export function DistributionChart({
   const summary = total
     ? `${total.toLocaleString("en")} ${countName.toLowerCase()} in ${data.length} buckets; the most common is ${peak!.label} with ${peak!.count.toLocaleString("en")}.`
     : `No ${countName.toLowerCase()} in this period.`;
-  const axis = { stroke: CHART_COLORS.grid, tick: { fill: CHART_COLORS.axis, fontSize: 11 }, tickLine: false } as const;
 
   return (
     <ChartFrame
@@ -38,8 +37,8 @@ export function DistributionChart({
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" {...axis} interval={0} angle={data.length > 8 ? -30 : 0} textAnchor={data.length > 8 ? "end" : "middle"} height={data.length > 8 ? 52 : 30} />
-          <YAxis {...axis} width={48} allowDecimals={false} />
+          <XAxis dataKey="label" {...AXIS_STYLE} interval={0} angle={data.length > 8 ? -30 : 0} textAnchor={data.length > 8 ? "end" : "middle"} height={data.length > 8 ? 52 : 30} />
+          <YAxis {...AXIS_STYLE} width={48} allowDecimals={false} />
           <Tooltip {...TOOLTIP_STYLE} />
           <Bar dataKey="count" name={countName} fill={CHART_COLORS.series} radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>

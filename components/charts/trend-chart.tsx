@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE } from "@/components/charts/chart-frame";
+import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE, AXIS_STYLE } from "@/components/charts/chart-frame";
 
 export type TrendPoint = { label: string; value: number | null };
 
@@ -39,16 +39,14 @@ export function TrendChart({
   const firstBoundary = bands.map((b) => [b.from, b.to]).flat().find((v): v is number => typeof v === "number" && v > 0);
   const top = dataMax > 0 ? dataMax * 1.15 : (firstBoundary ?? 1) * 1.5;
   const visibleBands = bands.filter((b) => b.from < top).map((b) => ({ ...b, to: b.to === null ? top : Math.min(b.to, top) }));
-
-  const axis = { stroke: CHART_COLORS.grid, tick: { fill: CHART_COLORS.axis, fontSize: 11 }, tickLine: false } as const;
   const children = (
     <>
       <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
       {visibleBands.map((b) => (
         <ReferenceArea key={b.label} y1={b.from} y2={b.to} fill={b.color} fillOpacity={0.12} stroke="none" ifOverflow="hidden" />
       ))}
-      <XAxis dataKey="label" {...axis} minTickGap={16} />
-      <YAxis {...axis} width={64} domain={[0, top]} allowDataOverflow tickFormatter={(v: number) => formatTick(v)} />
+      <XAxis dataKey="label" {...AXIS_STYLE} minTickGap={16} />
+      <YAxis {...AXIS_STYLE} width={64} domain={[0, top]} allowDataOverflow tickFormatter={(v: number) => formatTick(v)} />
       <Tooltip {...TOOLTIP_STYLE} formatter={(v) => (typeof v === "number" ? formatValue(v) : "no data")} />
     </>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE } from "@/components/charts/chart-frame";
+import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE, AXIS_STYLE } from "@/components/charts/chart-frame";
 import { levelFill } from "@/components/scorecards/level-badge";
 
 export type LevelBar = { level: string; title: string; count: number };
@@ -12,7 +12,6 @@ export function LevelChart({ title, levels, height = 220 }: { title: string; lev
   const summary = total
     ? levels.map((l) => `${l.title}: ${l.count.toLocaleString("en")}`).join(", ") + ` (${total.toLocaleString("en")} entities).`
     : "No entities have been graded yet.";
-  const axis = { stroke: CHART_COLORS.grid, tick: { fill: CHART_COLORS.axis, fontSize: 11 }, tickLine: false } as const;
   return (
     <ChartFrame
       title={title}
@@ -24,8 +23,8 @@ export function LevelChart({ title, levels, height = 220 }: { title: string; lev
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={levels} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="title" {...axis} interval={0} />
-          <YAxis {...axis} width={40} allowDecimals={false} />
+          <XAxis dataKey="title" {...AXIS_STYLE} interval={0} />
+          <YAxis {...AXIS_STYLE} width={40} allowDecimals={false} />
           <Tooltip {...TOOLTIP_STYLE} />
           <Bar dataKey="count" name="Entities" radius={[3, 3, 0, 0]} isAnimationActive={false}>
             {levels.map((l) => (

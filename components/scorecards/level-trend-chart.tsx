@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE } from "@/components/charts/chart-frame";
+import { CHART_COLORS, ChartFrame, TOOLTIP_STYLE, AXIS_STYLE } from "@/components/charts/chart-frame";
 import { levelFill } from "@/components/scorecards/level-badge";
 
 /** One evaluation: its label (a date) and how many entities were at each level id ("" = no level). */
@@ -26,7 +26,6 @@ export function LevelTrendChart({
   const summary = last
     ? `${points.length} evaluations; at the latest, ${levels.map((l) => `${l.title} ${last.counts[l.level] ?? 0}`).join(", ")}.`
     : "No evaluations yet.";
-  const axis = { stroke: CHART_COLORS.grid, tick: { fill: CHART_COLORS.axis, fontSize: 11 }, tickLine: false } as const;
   return (
     <ChartFrame
       title={title}
@@ -48,8 +47,8 @@ export function LevelTrendChart({
       <ResponsiveContainer width="100%" height="100%">
         <AreaChart data={data} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={CHART_COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" {...axis} minTickGap={16} />
-          <YAxis {...axis} width={40} allowDecimals={false} />
+          <XAxis dataKey="label" {...AXIS_STYLE} minTickGap={16} />
+          <YAxis {...AXIS_STYLE} width={40} allowDecimals={false} />
           <Tooltip {...TOOLTIP_STYLE} />
           {levels.map((l) => (
             <Area

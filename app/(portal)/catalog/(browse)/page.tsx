@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Boxes, FilePlus2, MapPin, Plus, Users } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
+import { PageLink } from "@/components/ui/page-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireUser } from "@/lib/auth/session";
 import { countFacets, searchEntities } from "@/lib/catalog/queries";
@@ -107,22 +108,5 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
         </div>
       </div>
     </>
-  );
-}
-
-function PageLink({ href, children }: { href: string | null; children: React.ReactNode }) {
-  if (!href) {
-    return (
-      <Button variant="outline" size="sm" disabled>
-        {children}
-      </Button>
-    );
-  }
-  return (
-    <Button asChild variant="outline" size="sm">
-      <Link href={href} scroll={false}>
-        {children}
-      </Link>
-    </Button>
   );
 }
