@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { addLocation, refreshLocation } from "@/lib/catalog/mutations";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
@@ -90,6 +90,11 @@ describe("catalog locations (local git)", () => {
 });
 
 describe("the scheduled refresh job", () => {
+  afterAll(async () => {
+    const { stopJobs } = await import("@/lib/jobs");
+    await stopJobs();
+  });
+
   it("refreshes every location and reports failures without stopping", async () => {
     await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
     const { jobs } = await import("@/lib/jobs");
@@ -101,11 +106,14 @@ describe("the scheduled refresh job", () => {
     await commitFiles(good.repo, { "catalog-info.yaml": [component("job-a"), component("job-c")].join("---\n") }, "add job-c");
     await commitFiles(bad.repo, { "catalog-info.yaml": "not: [valid" }, "break");
 
-    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1 });
+    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1, changed: 1 });
     expect((await db.entity.findMany({ orderBy: { key: "asc" }, select: { key: true } })).map((e) => e.key)).toEqual([
       "component:default/job-a",
       "component:default/job-b",
       "component:default/job-c",
     ]);
+    // A location whose file changed sends its docs to be rebuilt (and then re-graded).
+    const queued = await db.$queryRaw<{ data: { trigger: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.refresh'`;
+    expect(queued.map((job) => job.data)).toEqual([{ trigger: "catalog-refresh" }]);
   });
 });
