@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { enqueue, startWorker, stopJobs } from "@/lib/jobs";
+import { enqueue, jobs, startWorker, stopJobs } from "@/lib/jobs";
 import { createSession, createUser } from "@/lib/testing/factories";
 
 afterAll(async () => {
@@ -15,6 +15,28 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+// Before the worker starts (below), so nothing else picks these jobs up.
+describe("scorecard evaluations and the docs refresh", () => {
+  const attempt = { retryCount: 0, retryLimit: 0 };
+  it("hold back while repositories are being read, and run the evaluation the refresh queues", async () => {
+    const refresh = await enqueue("docs.refresh", { trigger: "catalog-refresh" });
+    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" }, attempt)).toEqual({
+      skipped: "a docs refresh is running; it queues an evaluation",
+    });
+    expect(await db.scorecardRun.count()).toBe(0);
+
+    // The refresh's own follow-up, and a change to one scorecard, are not held back.
+    const after = await jobs["scorecards.evaluate"].handler({ trigger: "fact-change", afterDocs: true }, attempt);
+    expect(after).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
+    const one = await jobs["scorecards.evaluate"].handler({ trigger: "definition-change", scorecard: "production-readiness" }, attempt);
+    expect(one).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
+    expect(await db.scorecardRun.count()).toBe(2);
+
+    await db.$executeRaw`DELETE FROM pgboss.job WHERE id = ${refresh}::uuid`;
+    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" }, attempt)).toHaveProperty("runs");
+  });
+});
 
 describe("background jobs (pg-boss on Postgres)", () => {
   it("runs a queued job in the worker: expired sessions are purged, live ones kept", async () => {

@@ -88,7 +88,7 @@ export const jobs = {
     async handler(data) {
       const { refreshAllDocs } = await import("@/lib/docs/build");
       const result = await refreshAllDocs();
-      await queueScorecardEvaluation(data.trigger === "catalog-refresh" ? "catalog-refresh" : "fact-change");
+      await queueScorecardEvaluation(data.trigger === "catalog-refresh" ? "catalog-refresh" : "fact-change", { afterDocs: true });
       return result;
     },
   },
@@ -98,6 +98,9 @@ export const jobs = {
       const { evaluateScorecards } = await import("@/lib/scorecards/evaluate");
       const trigger = typeof data.trigger === "string" ? data.trigger : "schedule";
       const scorecard = typeof data.scorecard === "string" ? data.scorecard : undefined;
+      // Grading while the repositories are being read would record facts as missing;
+      // the docs refresh queues its own evaluation when it is done.
+      if (!scorecard && data.afterDocs !== true && (await isDocsRefreshPending())) return { skipped: "a docs refresh is running; it queues an evaluation" };
       return evaluateScorecards({ trigger, scorecard });
     },
   },
@@ -112,10 +115,10 @@ const SCORECARD_DEBOUNCE_SECONDS = 30;
  * window is graded in the next one. Returns the job id, or null when one is already
  * waiting. Never throws: the hourly evaluation catches up if the queue is down.
  */
-export async function queueScorecardEvaluation(trigger: string): Promise<string | null> {
+export async function queueScorecardEvaluation(trigger: string, extra: { afterDocs?: boolean } = {}): Promise<string | null> {
   try {
     const boss = await connect({ worker: false });
-    return await boss.sendDebounced("scorecards.evaluate", { trigger }, {}, SCORECARD_DEBOUNCE_SECONDS, "scorecards.evaluate");
+    return await boss.sendDebounced("scorecards.evaluate", { trigger, ...extra }, {}, SCORECARD_DEBOUNCE_SECONDS, "scorecards.evaluate");
   } catch (error) {
     log.warn({ err: error instanceof Error ? { message: error.message } : undefined, trigger }, "could not queue a scorecard evaluation");
     return null;
@@ -156,6 +159,8 @@ export async function enqueue(name: JobName, data: Record<string, unknown> = {},
 /** Starts handling every registered job in this process and installs their schedules. */
 export async function startWorker(): Promise<PgBoss> {
   const boss = await connect({ worker: true });
+  // Before any handler starts, so an evaluation already queued sees the docs refresh.
+  await catchUp();
   for (const [name, job] of Object.entries(jobs) as [JobName, JobDefinition][]) {
     if (job.cron) await boss.schedule(name, job.cron, {}, { tz: "UTC" });
     await boss.work<Record<string, unknown>>(name, { includeMetadata: true }, async (batch) => {
@@ -172,8 +177,13 @@ export async function startWorker(): Promise<PgBoss> {
     });
   }
   log.info({ jobs: Object.keys(jobs) }, "job worker started");
-  await catchUp();
   return boss;
+}
+
+/** Whether a docs refresh is queued or running. */
+async function isDocsRefreshPending(): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM pgboss.job WHERE name = 'docs.refresh' AND state IN ('created', 'retry', 'active') LIMIT 1`;
+  return rows.length > 0;
 }
 
 /**
