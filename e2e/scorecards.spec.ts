@@ -64,6 +64,8 @@ test.describe("Scorecards", () => {
   test("an admin creates a scorecard; bad YAML is refused with the path and reason", async ({ page, browser }) => {
     test.setTimeout(120_000);
     await signInAs(page, "admin", "/scorecards/new");
+    // Type only once the form is interactive (a value typed before hydration is not the form's).
+    await page.waitForLoadState("networkidle");
     const yaml = (check: string) =>
       [
         "apiVersion: pave.dev/v1",

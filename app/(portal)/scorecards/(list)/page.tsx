@@ -77,15 +77,17 @@ function ScorecardSummary({ scorecard: s, now }: { scorecard: ScorecardListItem;
             <span>This scorecard is not evaluated: {s.error}</span>
           </div>
         ) : null}
-        <div className="flex flex-wrap items-center gap-2 text-muted-foreground">
-          <span>
-            {s.ruleCount} {s.ruleCount === 1 ? "rule" : "rules"} ·
-          </span>
-          {levels.map((l) => (
-            <LevelBadge key={l.id} level={l} />
-          ))}
-        </div>
-        <LevelDistributionBar distribution={s.distribution} label={`Levels of ${s.title}`} />
+        {s.ruleCount > 0 ? (
+          <div className="flex flex-wrap items-center gap-2 text-muted-foreground">
+            <span>
+              {s.ruleCount} {s.ruleCount === 1 ? "rule" : "rules"} ·
+            </span>
+            {levels.map((l) => (
+              <LevelBadge key={l.id} level={l} />
+            ))}
+          </div>
+        ) : null}
+        {s.lastRun ? <LevelDistributionBar distribution={s.distribution} label={`Levels of ${s.title}`} /> : null}
         <p className="text-xs text-muted-foreground">
           {s.lastRun ? (
             <>
