@@ -18,23 +18,22 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
 
 // Before the worker starts (below), so nothing else picks these jobs up.
 describe("scorecard evaluations and the docs refresh", () => {
-  const attempt = { retryCount: 0, retryLimit: 0 };
   it("hold back while repositories are being read, and run the evaluation the refresh queues", async () => {
     const refresh = await enqueue("docs.refresh", { trigger: "catalog-refresh" });
-    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" }, attempt)).toEqual({
+    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" })).toEqual({
       skipped: "a docs refresh is running; it queues an evaluation",
     });
     expect(await db.scorecardRun.count()).toBe(0);
 
     // The refresh's own follow-up, and a change to one scorecard, are not held back.
-    const after = await jobs["scorecards.evaluate"].handler({ trigger: "fact-change", afterDocs: true }, attempt);
+    const after = await jobs["scorecards.evaluate"].handler({ trigger: "fact-change", afterDocs: true });
     expect(after).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
-    const one = await jobs["scorecards.evaluate"].handler({ trigger: "definition-change", scorecard: "production-readiness" }, attempt);
+    const one = await jobs["scorecards.evaluate"].handler({ trigger: "definition-change", scorecard: "production-readiness" });
     expect(one).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
     expect(await db.scorecardRun.count()).toBe(2);
 
     await db.$executeRaw`DELETE FROM pgboss.job WHERE id = ${refresh}::uuid`;
-    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" }, attempt)).toHaveProperty("runs");
+    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" })).toHaveProperty("runs");
   });
 });
 
