@@ -32,6 +32,14 @@ describe("scorecard evaluations and the docs refresh", () => {
     expect(one).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
     expect(await db.scorecardRun.count()).toBe(2);
 
+    // Refreshes and evaluations of a large catalog may run for hours without pg-boss expiring them.
+    const queues = await db.$queryRaw<{ name: string; expire_seconds: number }[]>`
+      SELECT name, expire_seconds FROM pgboss.queue WHERE name IN ('docs.refresh', 'scorecards.evaluate') ORDER BY name`;
+    expect(queues).toEqual([
+      { name: "docs.refresh", expire_seconds: 4 * 60 * 60 },
+      { name: "scorecards.evaluate", expire_seconds: 4 * 60 * 60 },
+    ]);
+
     await db.$executeRaw`DELETE FROM pgboss.job WHERE id = ${refresh}::uuid`;
     expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" })).toHaveProperty("runs");
   });

@@ -16,8 +16,13 @@ type JobDefinition = {
   cron?: string;
   /** pg-boss retries a job whose handler throws, up to this many times, with backoff. */
   retryLimit?: number;
+  /** How long a run may take before pg-boss gives up on it (its default is 15 minutes). */
+  expireInSeconds?: number;
   handler: (data: Record<string, unknown>, attempt: { retryCount: number; retryLimit: number }) => Promise<unknown>;
 };
+
+/** Docs refreshes and evaluations of large catalogs: allowed to run for up to 4 hours. */
+const LONG_JOB_SECONDS = 4 * 60 * 60;
 
 export const jobs = {
   "maintenance.purge-expired-sessions": {
@@ -85,6 +90,8 @@ export const jobs = {
   "docs.refresh": {
     // Every entity with a source or docs annotation; unchanged commits are skipped. Then scorecards re-grade.
     cron: "41 * * * *",
+    // A large catalog takes a while; expiring mid-run would let an evaluation grade half-read facts.
+    expireInSeconds: LONG_JOB_SECONDS,
     async handler(data) {
       const { refreshAllDocs } = await import("@/lib/docs/build");
       const result = await refreshAllDocs();
@@ -94,6 +101,7 @@ export const jobs = {
   },
   "scorecards.evaluate": {
     cron: "7 * * * *",
+    expireInSeconds: LONG_JOB_SECONDS,
     async handler(data) {
       const { evaluateScorecards } = await import("@/lib/scorecards/evaluate");
       const trigger = typeof data.trigger === "string" ? data.trigger : "schedule";
@@ -141,7 +149,7 @@ function connect(options: { worker: boolean }): Promise<PgBoss> {
     boss.on("error", (err) => log.error({ err: { message: err.message } }, "pg-boss error"));
     await boss.start();
     for (const [name, job] of Object.entries(jobs) as [string, JobDefinition][]) {
-      const policy = { name, retryLimit: job.retryLimit ?? 0, retryDelay: 20, retryBackoff: true };
+      const policy = { name, retryLimit: job.retryLimit ?? 0, retryDelay: 20, retryBackoff: true, ...(job.expireInSeconds ? { expireInSeconds: job.expireInSeconds } : {}) };
       await boss.createQueue(name, policy);
       await boss.updateQueue(name, policy); // an existing queue keeps its old policy otherwise
     }
