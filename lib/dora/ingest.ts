@@ -223,7 +223,7 @@ export async function ingestEvents(
       maxWait: 10_000,
       timeout: 60_000,
     });
-    // Delivery tiers are facts scorecards check; one evaluation per minute at most.
+    // Delivery tiers are facts scorecards check; evaluations are debounced (30 s), so a burst queues one.
     const { queueScorecardEvaluation } = await import("@/lib/jobs");
     await queueScorecardEvaluation("fact-change");
   }

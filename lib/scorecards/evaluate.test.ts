@@ -424,3 +424,54 @@ describe("a scorecard that fails", () => {
     expect(runs.filter((r) => r.status === "succeeded").map((r) => r.scorecard)).toEqual(["flags-basics", "owners"]);
   });
 });
+
+describe("a run that fails part-way", () => {
+  it("leaves the previous results and history untouched", async () => {
+    const snapshot = async () => ({
+      results: await db.scorecardResult.findMany({ where: { scorecard: { name: "flags-basics" } }, orderBy: { entityId: "asc" } }),
+      history: await historyCount("flags-basics"),
+    });
+    const before = await snapshot();
+    expect(before.results).toHaveLength(4);
+
+    // The first batch's outcomes all change, so it would write results and history; the second batch throws.
+    const label = findCheck("label")!;
+    const evaluate = label.evaluate.bind(label);
+    let calls = 0;
+    const spy = vi.spyOn(label, "evaluate").mockImplementation((params, facts) => {
+      calls++;
+      if (calls > 2) throw new Error("second batch fails");
+      const outcome = evaluate(params, facts);
+      return { passed: !outcome.passed, message: "flipped" };
+    });
+    try {
+      const { runs } = await evaluateScorecards({ trigger: "manual", scorecard: "flags-basics", batchSize: 2 });
+      expect(runs).toEqual([{ scorecard: "flags-basics", status: "failed", entities: 0, error: expect.any(String) }]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBe(3);
+
+    const failedRun = await db.scorecardRun.findFirstOrThrow({ where: { scorecard: { name: "flags-basics" } }, orderBy: { startedAt: "desc" } });
+    expect(failedRun.status).toBe("failed");
+    expect(await db.scorecardResult.count({ where: { runId: failedRun.id } })).toBe(0);
+    expect(await db.scorecardHistory.count({ where: { runId: failedRun.id } })).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("the overview's in-memory copy", () => {
+  it("drops a deleted entity without a new run", async () => {
+    const totalOf = async () => (await getScorecardOverview("flags-basics", {}))!.total;
+    expect(await totalOf()).toBe(4);
+    // The entity updated longest ago: deleting it leaves the catalog's latest update time as it was.
+    const newest = async () => (await db.entity.aggregate({ _max: { updatedAt: true } }))._max.updatedAt;
+    const newestBefore = await newest();
+    const oldest = await db.entity.findFirstOrThrow({ where: { kind: "Component" }, orderBy: { updatedAt: "asc" }, select: { id: true } });
+    const runsBefore = await db.scorecardRun.count();
+    await db.entity.delete({ where: { id: oldest.id } });
+    expect(await newest()).toEqual(newestBefore);
+    expect(await db.scorecardRun.count()).toBe(runsBefore);
+    expect(await totalOf()).toBe(3);
+  });
+});

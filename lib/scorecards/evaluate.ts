@@ -1,6 +1,6 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
-import { db } from "@/lib/db";
+import { db, type DbClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -14,10 +14,16 @@ import type { CheckDefinition, EntityFacts, StoredCheck } from "@/lib/scorecards
  * Evaluation: every scorecard over every entity it applies to, in batches of entities
  * (keyset on entities.id). Per batch: a few queries for the facts, the checks in memory,
  * and one statement that upserts the results and appends history for what changed.
+ * One scorecard's writes form one transaction, so a run that fails part-way leaves the
+ * previous results and history exactly as they were.
  */
 
 /** Entities per batch: large enough to amortise round trips, small enough to keep memory flat. */
 export const EVALUATION_BATCH_SIZE = 5000;
+/** How long one scorecard's transaction may run; 100,000 entities take well under a minute. */
+const EVALUATION_TIMEOUT_MS = 10 * 60_000;
+/** How long to wait for a pooled connection to start that transaction. */
+const EVALUATION_MAX_WAIT_MS = 60_000;
 
 export type EvaluationRun = { scorecard: string; status: "succeeded" | "failed" | "refused"; entities: number; error?: string };
 
@@ -81,14 +87,23 @@ async function evaluateScorecard(scorecardId: string, name: string, definition: 
   const run = await db.scorecardRun.create({ data: { scorecardId, trigger }, select: { id: true, startedAt: true } });
   const started = Date.now();
   try {
-    const { entities, levelCounts, timings } = await gradeAll(scorecardId, run, definition, batchSize);
-    await db.scorecardRun.update({
-      where: { id: run.id },
-      data: { status: "succeeded", finishedAt: new Date(), entities, levelCounts },
-    });
+    // The run is marked succeeded in the same transaction, so readers never see its results
+    // without its status. Facts are read outside it, on other pooled connections.
+    const { entities, timings } = await db.$transaction(
+      async (tx) => {
+        const graded = await gradeAll(tx, scorecardId, run, definition, batchSize);
+        await tx.scorecardRun.update({
+          where: { id: run.id },
+          data: { status: "succeeded", finishedAt: new Date(), entities: graded.entities, levelCounts: graded.levelCounts },
+        });
+        return graded;
+      },
+      { timeout: EVALUATION_TIMEOUT_MS, maxWait: EVALUATION_MAX_WAIT_MS },
+    );
     log.info({ scorecard: name, runId: run.id, entities, ms: Date.now() - started, ...timings }, "scorecard evaluated");
     return { scorecard: name, status: "succeeded", entities };
   } catch (error) {
+    // The transaction was rolled back; the failure is recorded outside it.
     // Only an AppError's words are fit to show; anything else stays in the log.
     const message = error instanceof AppError ? error.message : `The evaluation failed unexpectedly (run ${run.id}); the details are in the server log.`;
     log.error({ scorecard: name, runId: run.id, err: error }, "scorecard evaluation failed");
@@ -100,6 +115,7 @@ async function evaluateScorecard(scorecardId: string, name: string, definition: 
 type PreparedRule = { id: string; levelIndex: number; check: CheckDefinition; params: unknown };
 
 async function gradeAll(
+  tx: DbClient,
   scorecardId: string,
   run: { id: string; startedAt: Date },
   definition: ScorecardDefinition,
@@ -130,7 +146,7 @@ async function gradeAll(
     timings.gradeMs += performance.now() - mark;
     mark = performance.now();
     const lastId = batch[batch.length - 1]!.entity.id;
-    await writeResults(scorecardId, run, graded, { afterId, lastId });
+    await writeResults(tx, scorecardId, run, graded, { afterId, lastId });
     timings.writeMs += performance.now() - mark;
     for (const g of graded) levelCounts[g.level] = (levelCounts[g.level] ?? 0) + 1;
     entities += batch.length;
@@ -140,7 +156,7 @@ async function gradeAll(
 
   // Past the last matching entity nothing matches any more (or every entity, when none matched).
   const after = afterId === null ? Prisma.sql`TRUE` : Prisma.sql`entity_id > ${afterId}`;
-  await db.$executeRaw`DELETE FROM scorecard_results WHERE scorecard_id = ${scorecardId} AND ${after}`;
+  await tx.$executeRaw`DELETE FROM scorecard_results WHERE scorecard_id = ${scorecardId} AND ${after}`;
   return { entities, levelCounts, timings: { factsMs: Math.round(timings.factsMs), gradeMs: Math.round(timings.gradeMs), writeMs: Math.round(timings.writeMs) } };
 }
 
@@ -180,12 +196,12 @@ function gradeEntity(facts: EntityFacts, rules: PreparedRule[], definition: Scor
  * join reads the old outcome. Unchanged results are not rewritten: an unchanged run then
  * writes next to nothing, and the table does not bloat with dead copies.
  */
-async function writeResults(scorecardId: string, run: { id: string; startedAt: Date }, graded: Graded[], range: { afterId: string | null; lastId: string }): Promise<void> {
+async function writeResults(tx: DbClient, scorecardId: string, run: { id: string; startedAt: Date }, graded: Graded[], range: { afterId: string | null; lastId: string }): Promise<void> {
   const at = run.startedAt.toISOString();
   // One JSON parameter: Postgres parses it several times faster than one typed array per column.
   const rows = JSON.stringify(graded.map((g) => ({ entity_id: g.entityId, level: g.level, level_rank: g.levelRank, passed: g.passed, total: g.total, failed: g.failed, checks: g.checks })));
   const from = range.afterId === null ? Prisma.sql`TRUE` : Prisma.sql`r.entity_id > ${range.afterId}`;
-  await db.$executeRaw`
+  await tx.$executeRaw`
     WITH input AS (
       SELECT * FROM json_to_recordset(${rows}::json)
         AS t(entity_id text, level text, level_rank int, passed int, total int, failed text[], checks jsonb)

@@ -97,6 +97,18 @@ describe("parseScorecardYaml", () => {
   it("refuses more than one document, and an empty file", () => {
     expect(errorsOf(`${valid}---\n${valid}`)).toEqual([{ file: "basics.yaml", path: "(file)", message: "holds 2 YAML documents; a scorecard file holds exactly one" }]);
     expect(errorsOf("")).toEqual([{ file: "basics.yaml", path: "(file)", message: "is empty; expected a Scorecard document" }]);
+    expect(errorsOf("---\n# nothing here\n---\n")).toEqual([{ file: "basics.yaml", path: "(file)", message: "is empty; expected a Scorecard document" }]);
+  });
+
+  it("ignores empty documents, such as a trailing ---", () => {
+    expect(parseScorecardYaml(`${valid}---\n`, "basics.yaml")).toEqual(parseScorecardYaml(valid, "basics.yaml"));
+    expect(parseScorecardYaml(`---\n${valid}---\n# the end\n---\n`, "basics.yaml")).toMatchObject({ ok: true, definition: { name: "service-basics" } });
+  });
+
+  it('refuses the level id "none", which stands for no level in the overview\'s filter', () => {
+    expect(errorsOf(withLine("{ id: gold, title: Gold }", "{ id: none, title: Gold }").replace("level: gold", "level: none"))).toEqual([
+      { file: "basics.yaml", path: "spec.levels[1].id", message: '"none" is reserved for entities without a level; choose another level id' },
+    ]);
   });
 
   it("refuses an unknown check type and lists the known ones", () => {

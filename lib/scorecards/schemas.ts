@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from "yaml";
+import { isScalar, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { CATALOG_KINDS } from "@/lib/catalog/descriptor";
 import { CHECK_TYPES, findCheck } from "@/lib/scorecards/checks";
@@ -105,7 +105,13 @@ const ruleSchema = z
     }
   });
 
-const levelSchema = z.strictObject({ id: id(40), title: text(60) });
+/** The overview's ?level= value for entities without a level, so no level may use it as its id. */
+export const NO_LEVEL_ID = "none";
+
+const levelSchema = z.strictObject({
+  id: id(40).refine((value) => value !== NO_LEVEL_ID, { message: `"${NO_LEVEL_ID}" is reserved for entities without a level; choose another level id` }),
+  title: text(60),
+});
 
 const scorecardSchema = z.strictObject({
   apiVersion: z.literal(SCORECARD_API_VERSION, { message: `must be ${SCORECARD_API_VERSION}` }),
@@ -208,11 +214,14 @@ export function parseScorecardYaml(text: string, file: string): ScorecardParseRe
       }),
     };
   }
-  if (documents.length > 1) return fail("(file)", `holds ${documents.length} YAML documents; a scorecard file holds exactly one`);
+  // A document that holds nothing (a trailing "---", only comments, or null) is not a second scorecard.
+  const filled = documents.filter((document) => !(document.contents === null || (isScalar(document.contents) && document.contents.value === null)));
+  if (filled.length === 0) return fail("(file)", "is empty; expected a Scorecard document");
+  if (filled.length > 1) return fail("(file)", `holds ${filled.length} YAML documents; a scorecard file holds exactly one`);
 
   let value: unknown;
   try {
-    value = documents[0]!.toJS({ maxAliasCount: 100 });
+    value = filled[0]!.toJS({ maxAliasCount: 100 });
   } catch (error) {
     return fail("(yaml)", `invalid YAML: ${(error as Error).message}`);
   }

@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
  * filter options) come from a compact in-memory copy of a scorecard's results, because
  * scorecard_results rows carry every rule's message (about 2 KB each) and aggregating
  * 100,000 of them in SQL reads hundreds of megabytes per page view. The copy holds a few
- * bytes per entity, is rebuilt when the scorecard's latest run or the catalog changes,
+ * bytes per entity, is rebuilt when the scorecard's latest run, the catalog or its result count changes,
  * and answers any filter in a few milliseconds.
  */
 
@@ -100,14 +100,17 @@ async function buildSnapshot(scorecardId: string): Promise<ResultSnapshot> {
 
 /**
  * The compact copy of a scorecard's results, rebuilt when its latest run (started,
- * finished or failed) or any entity changed since the copy was made.
+ * finished or failed), any entity, or the number of its results changed since the copy was made.
  */
 export async function getResultSnapshot(scorecardId: string): Promise<ResultSnapshot> {
-  const [run, catalog] = await Promise.all([
+  // Deleting an entity cascades its results away but leaves the latest run and the newest
+  // updated_at as they were; the count of results notices it (an index-only scan of the key).
+  const [run, catalog, [results]] = await Promise.all([
     db.scorecardRun.findFirst({ where: { scorecardId }, orderBy: { startedAt: "desc" }, select: { id: true, status: true, finishedAt: true } }),
     db.entity.aggregate({ _max: { updatedAt: true } }),
+    db.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM scorecard_results WHERE scorecard_id = ${scorecardId}`,
   ]);
-  const key = `${run?.id}:${run?.status}:${run?.finishedAt?.getTime()}:${catalog._max.updatedAt?.getTime()}`;
+  const key = `${run?.id}:${run?.status}:${run?.finishedAt?.getTime()}:${catalog._max.updatedAt?.getTime()}:${results?.count}`;
   const cached = cache.get(scorecardId);
   if (cached?.key === key) return cached.snapshot;
 

@@ -13,6 +13,7 @@ import { requireUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { listScorecards, type ScorecardListItem } from "@/lib/scorecards/queries";
 import { EvaluateButton } from "../_components/evaluate-button";
+import { scorecardHref } from "../_components/filters";
 
 export const metadata: Metadata = { title: "Scorecards" };
 
@@ -44,7 +45,7 @@ export default async function ScorecardsPage() {
         <ul className="grid gap-4 lg:grid-cols-2" aria-label="Scorecards">
           {scorecards.map((s) => (
             <li key={s.id}>
-              <ScorecardSummary scorecard={s} now={now} />
+              <ScorecardSummary scorecard={s} now={now} canEdit={hasRole(user.role, "admin")} />
             </li>
           ))}
         </ul>
@@ -53,16 +54,21 @@ export default async function ScorecardsPage() {
   );
 }
 
-function ScorecardSummary({ scorecard: s, now }: { scorecard: ScorecardListItem; now: Date }) {
+function ScorecardSummary({ scorecard: s, now, canEdit }: { scorecard: ScorecardListItem; now: Date; canEdit: boolean }) {
   const levels = [...s.levels].sort((a, b) => a.rank - b.rank);
+  const href = scorecardHref(s);
   return (
     <Card className="flex h-full flex-col">
       <CardHeader className="gap-2">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-base font-semibold leading-none tracking-tight">
-            <Link href={`/scorecards/${encodeURIComponent(s.name)}`} className="text-primary hover:underline">
-              {s.title}
-            </Link>
+            {href ? (
+              <Link href={href} className="text-primary hover:underline">
+                {s.title}
+              </Link>
+            ) : (
+              s.title
+            )}
           </h2>
           <Badge variant="outline" title={s.path ?? undefined}>
             {s.source === "file" ? "From file" : "Written in Pave"}
@@ -74,7 +80,18 @@ function ScorecardSummary({ scorecard: s, now }: { scorecard: ScorecardListItem;
         {s.error ? (
           <div role="alert" className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-2 text-destructive">
             <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-            <span>This scorecard is not evaluated: {s.error}</span>
+            <span>
+              This scorecard is not evaluated: {s.error}
+              {/* Without a page to open, the edit form is the only way to its YAML. */}
+              {!href && canEdit && s.source === "ui" ? (
+                <>
+                  {" "}
+                  <Link href={`/scorecards/${encodeURIComponent(s.name)}/edit`} className="font-medium underline">
+                    Fix the YAML
+                  </Link>
+                </>
+              ) : null}
+            </span>
           </div>
         ) : null}
         {s.ruleCount > 0 ? (

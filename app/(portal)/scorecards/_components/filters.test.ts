@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvHref, overviewHref, parseCsvFilters, parseOverviewState, scorecardNameSchema } from "./filters";
+import { csvHref, overviewHref, parseCsvFilters, parseOverviewState, scorecardHref, scorecardNameSchema } from "./filters";
 
 describe("scorecard overview URL state", () => {
   it("reads filters, level and page, and drops what it can't read", () => {
@@ -39,5 +39,21 @@ describe("scorecard overview URL state", () => {
     expect(parseCsvFilters(new URLSearchParams("owner="))).toEqual({ ok: true, filter: {} });
     expect(scorecardNameSchema.safeParse("production-readiness").success).toBe(true);
     expect(scorecardNameSchema.safeParse("../etc").success).toBe(false);
+  });
+});
+
+describe("the list's link to a scorecard", () => {
+  const lastRun = { status: "succeeded" };
+  it("links a scorecard that has a page", () => {
+    expect(scorecardHref({ name: "production-readiness", error: null, lastRun: null })).toBe("/scorecards/production-readiness");
+    expect(scorecardHref({ name: "production-readiness", error: null, lastRun })).toBe("/scorecards/production-readiness");
+    // Refused after it ran: its last results are still worth a look.
+    expect(scorecardHref({ name: "production-readiness", error: "x.yaml: spec: is required", lastRun })).toBe("/scorecards/production-readiness");
+  });
+
+  it("does not link a refused file stored under its file name, nor a refused scorecard that never ran", () => {
+    expect(scorecardHref({ name: "x.yaml", error: "x.yaml: (yaml): invalid YAML", lastRun: null })).toBeNull();
+    expect(scorecardHref({ name: "x.yaml", error: "x.yaml: (yaml): invalid YAML", lastRun })).toBeNull();
+    expect(scorecardHref({ name: "readiness", error: "readiness.yaml: spec: is required", lastRun: null })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { scorecardNameSchema } from "@/lib/scorecards/schemas";
+import { NO_LEVEL_ID, scorecardNameSchema } from "@/lib/scorecards/schemas";
 
 /**
  * The overview's URL state (?owner=&system=&lifecycle=&level=&page=), shared by the
@@ -21,7 +21,7 @@ const refKeySchema = z
 const lifecycleSchema = z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, "Expected a lifecycle such as production.");
 
 /** The value of ?level= that asks for entities without a level. */
-export const NO_LEVEL = "none";
+export const NO_LEVEL = NO_LEVEL_ID;
 const levelSchema = z.string().max(100).regex(/^[a-z0-9][a-z0-9_-]*$/, "Expected a level id such as gold.");
 
 export const scorecardFilterSchema = z.object({
@@ -84,6 +84,17 @@ export function overviewHref(name: string, state: OverviewState, change: Partial
   const query = toParams(next).toString();
   const base = `/scorecards/${encodeURIComponent(name)}`;
   return query ? `${base}?${query}` : base;
+}
+
+/**
+ * The list's link to a scorecard's page, or null when there is no page worth opening: a
+ * refused file is stored under its file name (e.g. "x.yaml"), which is no scorecard name and
+ * has no page, and a refused scorecard that never ran has no results to show.
+ */
+export function scorecardHref(scorecard: { name: string; error: string | null; lastRun: object | null }): string | null {
+  if (!scorecardNameSchema.safeParse(scorecard.name).success) return null;
+  if (scorecard.error && !scorecard.lastRun) return null;
+  return `/scorecards/${encodeURIComponent(scorecard.name)}`;
 }
 
 /** The CSV export URL with the same filters as the page (the level and page don't apply). */
