@@ -82,7 +82,8 @@ export const jobs = {
     retryLimit: 1,
     async handler(data) {
       const { buildEntityDocs } = await import("@/lib/docs/build");
-      const result = await buildEntityDocs(String(data.entityId));
+      // force: asked for by a person ("Build docs now", "Rebuild"), so an unchanged commit is built too.
+      const result = await buildEntityDocs(String(data.entityId), { force: data.force === true });
       if (result.status !== "skipped") await queueScorecardEvaluation("fact-change");
       return result;
     },

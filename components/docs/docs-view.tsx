@@ -38,17 +38,21 @@ export async function DocsView({ entity, path }: { entity: DocsEntity; path?: st
 
   return (
     <div className="flex flex-col gap-4">
-      <p className="text-xs text-muted-foreground">
-        {site.builtAt ? (
-          <>
-            Built <RelativeTime date={site.builtAt} now={now} /> from <SourceLink url={site.sourceUrl} />
-          </>
-        ) : (
-          <>
-            Not built yet from <SourceLink url={site.sourceUrl} />
-          </>
-        )}
-      </p>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <p className="pt-1.5 text-xs text-muted-foreground">
+          {site.builtAt ? (
+            <>
+              Built <RelativeTime date={site.builtAt} now={now} /> from <SourceLink url={site.sourceUrl} />
+            </>
+          ) : (
+            <>
+              Not built yet from <SourceLink url={site.sourceUrl} />
+            </>
+          )}
+        </p>
+        {/* A failed build offers "Try again" in its alert instead. */}
+        {failed ? null : <BuildDocsButton entityKey={entity.key} label="Rebuild" subtle />}
+      </div>
 
       {failed ? (
         <div role="alert" className="flex flex-wrap items-start justify-between gap-3 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">

@@ -94,8 +94,10 @@ describe("docs from GitHub", () => {
     expect((await buildEntityDocs(entity.id)).status).toBe("ready");
     const before = github.requests().length;
     expect(await buildEntityDocs(entity.id)).toEqual({ status: "skipped" });
-    // A skipped build reads the tree but no file.
-    expect(github.requests().slice(before).some((r) => r.route?.includes("/git/blobs/"))).toBe(false);
+    // A skipped build resolves the commit and reads neither a tree nor a file.
+    const skipped = github.requests().slice(before);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.some((r) => r.route?.includes("/git/blobs/") || r.route?.includes("/git/trees/") || r.route?.includes("/contents"))).toBe(false);
 
     github.setFile("acme/payments", "main", "services/payments/docs/api.md", "# API v2\n");
     expect((await buildEntityDocs(entity.id)).status).toBe("ready");

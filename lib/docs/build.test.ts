@@ -5,9 +5,10 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { addLocation, refreshLocation } from "@/lib/catalog/mutations";
 import { writeEntities } from "@/lib/catalog/store";
-import { buildEntityDocs, refreshAllDocs } from "@/lib/docs/build";
+import { buildEntityDocs, RENDER_VERSION, refreshAllDocs } from "@/lib/docs/build";
 import { getDocsPage, getDocsSite, listDocsSites, searchDocs } from "@/lib/docs/queries";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
+import { createGitTreeReader, type GitTreeReader } from "@/lib/git/tree";
 import { createUser } from "@/lib/testing/factories";
 
 // Docs builds against real git repositories under PAVE_GIT_ROOT and a real database.
@@ -102,12 +103,12 @@ describe("buildEntityDocs", () => {
 
     const index = (await getDocsPage(entity.id, ""))!;
     expect(index.title).toBe("Checkout handbook");
-    expect(index.html).toContain(`href="/catalog/component/default/${name}?tab=docs&#x26;path=guides%2Fdeploy#before-you-start"`);
+    expect(index.html).toContain(`href="/catalog/component/default/${name}?tab=docs&#x26;path=guides%2Fdeploy#user-content-before-you-start"`);
     expect(index.html).toContain(`src="/api/docs/assets/${entity.id}/img/arch.png"`);
     const deploy = (await getDocsPage(entity.id, "guides/deploy"))!;
     expect(deploy.headings).toEqual([
-      { depth: 1, id: "deploying-checkout", text: "Deploying checkout" },
-      { depth: 2, id: "before-you-start", text: "Before you start" },
+      { depth: 1, id: "user-content-deploying-checkout", text: "Deploying checkout" },
+      { depth: 2, id: "user-content-before-you-start", text: "Before you start" },
     ]);
     expect(await getDocsPage(entity.id, "nope")).toBeNull();
 
@@ -214,10 +215,12 @@ describe("buildEntityDocs", () => {
     expect(site.notice).toBe("Only 3 of 5 files were rendered: these docs are larger than PAVE_DOCS_MAX_FILES allows (3 files). Raise PAVE_DOCS_MAX_FILES to render all of them.");
     expect(site.nav.map((item) => item.path)).toEqual(["index", "page-1", "page-2"]);
 
-    // A new limit alone does not rebuild an unchanged commit; a new commit does.
-    await commitFiles(path.join(process.env.PAVE_GIT_ROOT!, "acme", `${name}.git`), { "docs/page-5.md": "# Page 5\n" }, "more");
+    // A new limit rebuilds an unchanged commit: the stored pages were cut at the old one.
+    expect(await buildEntityDocs(entity.id, { maxFiles: 3 })).toEqual({ status: "skipped" });
     expect(await buildEntityDocs(entity.id, { maxBytes: 300 })).toEqual({ status: "ready", pages: 1 });
-    expect((await getDocsSite(entity.id))!.notice).toMatch(/^Only 1 of 6 files were rendered: .*PAVE_DOCS_MAX_BYTES allows \(300 bytes\)\. Raise PAVE_DOCS_MAX_BYTES/);
+    expect((await getDocsSite(entity.id))!.notice).toMatch(/^Only 1 of 5 files were rendered: .*PAVE_DOCS_MAX_BYTES allows \(300 bytes\)\. Raise PAVE_DOCS_MAX_BYTES/);
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "ready", pages: 5 });
+    expect((await getDocsSite(entity.id))!.notice).toBeNull();
   });
 
   it("says so when there is no Markdown, and when the GitHub repository is not in the local git root", async () => {
@@ -235,7 +238,23 @@ describe("buildEntityDocs", () => {
       hasCatalogInfo: false,
       hasDocs: false,
     });
-    expect((await getDocsSite(missing.id))!).toMatchObject({ status: "failed", builtAt: null, nav: [], pageCount: 0 });
+    // Never built: the site names the source it tried.
+    expect((await getDocsSite(missing.id))!).toMatchObject({ status: "failed", builtAt: null, nav: [], pageCount: 0, sourceUrl: "https://github.com/acme/foo/tree/main" });
+  });
+
+  it("keeps the source of the last good pages when a later build from elsewhere fails, naming the attempt in the error", async () => {
+    const { name } = await githubMirror({ "docs/index.md": "# Good\n" });
+    const entity = await uploadComponent(name, { "backstage.io/source-location": `url:https://github.com/acme/${name}/tree/main` });
+    expect((await buildEntityDocs(entity.id)).status).toBe("ready");
+    const goodUrl = `https://github.com/acme/${name}/tree/main`;
+
+    await db.entity.update({ where: { id: entity.id }, data: { metadata: { name, annotations: { "backstage.io/source-location": "url:https://github.com/acme/absent/tree/main" } } } });
+    const result = await buildEntityDocs(entity.id);
+    const expected =
+      "Pave has no GITHUB_TOKEN, and there is no local repository acme/absent.git under PAVE_GIT_ROOT " +
+      `(Tried to build from https://github.com/acme/absent/tree/main; the pages shown were built from ${goodUrl}.)`;
+    expect(result).toEqual({ status: "failed", error: expected });
+    expect((await getDocsSite(entity.id))!).toMatchObject({ status: "failed", sourceUrl: goodUrl, error: expected, pageCount: 1 });
   });
 
   it("records an annotation it cannot use as a failed build", async () => {
@@ -256,6 +275,123 @@ describe("buildEntityDocs", () => {
     expect(await db.docsPage.count({ where: { entityId: entity.id } })).toBe(0);
     expect(await db.entityRepoFacts.count({ where: { entityId: entity.id } })).toBe(0);
     expect(await buildEntityDocs("no-such-entity")).toEqual({ status: "none" });
+  });
+});
+
+/** A tree reader over the local git root that counts what it is asked. */
+function countingReader(): { reader: GitTreeReader; calls: string[] } {
+  const inner = createGitTreeReader({ gitRoot: path.resolve(process.env.PAVE_GIT_ROOT!) });
+  const calls: string[] = [];
+  const reader: GitTreeReader = {
+    resolveCommit: (repo, ref) => (calls.push("resolveCommit"), inner.resolveCommit(repo, ref)),
+    listTree: (repo, commit, dir, options) => (calls.push("listTree"), inner.listTree(repo, commit, dir, options)),
+    readBlob: (repo, sha, options) => (calls.push("readBlob"), inner.readBlob(repo, sha, options)),
+  };
+  return { reader, calls };
+}
+
+/** A catalog repository at PAVE_GIT_ROOT/acme/<name>.git holding one component, registered as a location. */
+async function locatedComponent(name: string, annotations: Record<string, string>) {
+  const catalog = (values: Record<string, string>) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n${Object.entries(values)
+      .map(([key, value]) => `    ${key}: "${value}"`)
+      .join("\n")}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
+  const dir = path.join(process.env.PAVE_GIT_ROOT!, "acme", `catalog-${randomUUID().slice(0, 8)}.git`);
+  await createLocalRepo(dir, { "catalog-info.yaml": catalog(annotations) });
+  await addLocation(await createUser({ role: "platform" }), `file://${dir}/blob/main/catalog-info.yaml`);
+  const entity = await db.entity.findUniqueOrThrow({ where: { key: `component:default/${name}` }, select: { id: true, locationId: true } });
+  const annotate = async (values: Record<string, string>) => {
+    await commitFiles(dir, { "catalog-info.yaml": catalog(values) }, "Change annotations");
+    expect((await refreshLocation(entity.locationId!)).ok).toBe(true);
+  };
+  return { id: entity.id, annotate };
+}
+
+describe("docs of an entity read from a location", () => {
+  it("are read only from repositories of the catalog file's owner; pages from another owner are removed", async () => {
+    const own = await githubMirror({ "docs/index.md": "# Own docs\n" });
+    const secretName = `private-${randomUUID().slice(0, 8)}`;
+    await createLocalRepo(path.join(process.env.PAVE_GIT_ROOT!, "other-org", `${secretName}.git`), { "docs/index.md": "# Secret\n\nThe vault combination is zebracorn.\n" });
+
+    // The demo's shape: a local catalog under acme/, source locations on GitHub's acme.
+    const entity = await locatedComponent("located-docs", { "backstage.io/source-location": `url:https://github.com/acme/${own.name}/tree/main/`, "backstage.io/techdocs-ref": "dir:." });
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "ready", pages: 1 });
+
+    await entity.annotate({ "backstage.io/techdocs-ref": `url:https://github.com/other-org/${secretName}/tree/main` });
+    const message = `Docs are read only from repositories of acme, the organisation of this entity's catalog file; backstage.io/techdocs-ref points to other-org/${secretName}.`;
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "failed", error: message });
+    expect((await getDocsSite(entity.id))!).toMatchObject({ status: "failed", error: message, pageCount: 0, builtAt: null, nav: [] });
+    expect(await db.docsPage.count({ where: { entityId: entity.id } })).toBe(0);
+    expect(await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).toMatchObject({ error: message, hasDocs: false });
+    expect(await searchDocs("zebracorn")).toEqual([]);
+
+    // The same through source-location, also when force is asked.
+    await entity.annotate({ "backstage.io/source-location": `url:https://github.com/other-org/${secretName}/tree/main/`, "backstage.io/techdocs-ref": "dir:." });
+    expect(await buildEntityDocs(entity.id, { force: true })).toMatchObject({ status: "failed", error: expect.stringMatching(/backstage\.io\/source-location points to other-org\//) });
+    expect(await searchDocs("zebracorn")).toEqual([]);
+  });
+});
+
+describe("skipping unchanged docs", () => {
+  it("stores a fingerprint of commit, renderer and limits, and rebuilds when any changes or when forced", async () => {
+    const { name, dir } = await githubMirror({ "docs/index.md": "# One\n" });
+    const entity = await uploadComponent(name, { "backstage.io/source-location": `url:https://github.com/acme/${name}/tree/main` });
+    expect((await buildEntityDocs(entity.id)).status).toBe("ready");
+    const commit = (await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).commitSha;
+    expect(commit).toMatch(/^[0-9a-f]{40}$/);
+    const env = { files: Number(process.env.PAVE_DOCS_MAX_FILES ?? 500), bytes: Number(process.env.PAVE_DOCS_MAX_BYTES ?? 5 * 1024 * 1024) };
+    expect((await db.docsSite.findUniqueOrThrow({ where: { entityId: entity.id } })).commitSha).toBe(`${commit}:${RENDER_VERSION}:${env.files}:${env.bytes}`);
+    expect(RENDER_VERSION).toBe(2);
+
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "skipped" });
+    expect(await buildEntityDocs(entity.id, { maxFiles: 10 })).toEqual({ status: "ready", pages: 1 });
+    expect(await buildEntityDocs(entity.id, { maxFiles: 10 })).toEqual({ status: "skipped" });
+    expect(await buildEntityDocs(entity.id, { maxFiles: 10, force: true })).toEqual({ status: "ready", pages: 1 });
+
+    // Pages stored by an older renderer (whose fingerprint was the bare commit) are rebuilt.
+    await db.docsSite.update({ where: { entityId: entity.id }, data: { commitSha: commit } });
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "ready", pages: 1 });
+
+    await commitFiles(dir, { "docs/index.md": "# Two\n" }, "update");
+    expect(await buildEntityDocs(entity.id)).toEqual({ status: "ready", pages: 1 });
+    expect((await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).commitSha).not.toBe(commit);
+  });
+
+  it("skips an unchanged repository after resolving its commit, without listing a tree", async () => {
+    const { name } = await githubMirror({ "docs/index.md": "# One\n", ".github/workflows/ci.yml": "on: push\n" });
+    const entity = await uploadComponent(name, { "backstage.io/source-location": `url:https://github.com/acme/${name}/tree/main` });
+    const { reader, calls } = countingReader();
+    expect((await buildEntityDocs(entity.id, { reader })).status).toBe("ready");
+    expect(calls.filter((call) => call === "listTree").length).toBeGreaterThan(0);
+
+    calls.length = 0;
+    expect(await buildEntityDocs(entity.id, { reader })).toEqual({ status: "skipped" });
+    expect(calls).toEqual(["resolveCommit"]);
+
+    // Facts with an error are read again.
+    await db.entityRepoFacts.update({ where: { entityId: entity.id }, data: { error: "GitHub was down" } });
+    calls.length = 0;
+    expect(await buildEntityDocs(entity.id, { reader })).toEqual({ status: "skipped" });
+    expect(calls).toContain("listTree");
+    expect(await db.entityRepoFacts.findUniqueOrThrow({ where: { entityId: entity.id } })).toMatchObject({ error: null, hasCiWorkflow: true, hasDocs: true });
+  });
+
+  it("skips an entity that declares no docs and has no site, and shares one reader across a refresh", async () => {
+    const repo = path.join(process.env.PAVE_GIT_ROOT!, "acme", `plain-${randomUUID().slice(0, 8)}.git`);
+    await createLocalRepo(repo, {
+      "catalog-info.yaml": "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: no-docs\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n",
+      "README.md": "# Not docs\n",
+    });
+    await addLocation(await createUser({ role: "platform" }), `file://${repo}/blob/main/catalog-info.yaml`);
+    const { name } = await githubMirror({ "docs/index.md": "# Docs\n" });
+    await uploadComponent(name, { "backstage.io/techdocs-ref": `url:https://github.com/acme/${name}/tree/main` });
+
+    const { reader, calls } = countingReader();
+    expect(await refreshAllDocs({ reader })).toEqual({ built: 1, failed: 0, skipped: 0, none: 1 });
+    expect(calls.length).toBeGreaterThan(2);
+    calls.length = 0;
+    expect(await refreshAllDocs({ reader })).toEqual({ built: 0, failed: 0, skipped: 2, none: 0 });
+    expect(calls).toEqual(["resolveCommit", "resolveCommit"]);
   });
 });
 
@@ -282,7 +418,8 @@ describe("refreshAllDocs", () => {
 
     // "located" names no docs: its repository's facts are recorded, without a docs site.
     expect(await refreshAllDocs()).toEqual({ built: 2, failed: 1, skipped: 0, none: 1 });
-    expect(await refreshAllDocs()).toEqual({ built: 0, failed: 1, skipped: 2, none: 1 });
+    // Unchanged: "located" too is skipped, its facts being those of the same commit.
+    expect(await refreshAllDocs()).toEqual({ built: 0, failed: 1, skipped: 3, none: 0 });
     const located = await db.entity.findUniqueOrThrow({ where: { key: "component:default/located" }, select: { id: true } });
     expect(await db.docsSite.count({ where: { entityId: located.id } })).toBe(0);
     expect(await db.entityRepoFacts.count({ where: { entityId: located.id } })).toBe(1);

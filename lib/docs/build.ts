@@ -26,12 +26,26 @@ import { KINDS_WITHOUT_REPOSITORY, resolveDocsSource, SOURCE_LOCATION, TECHDOCS_
 export type DocsBuildResult = { status: "ready" | "failed" | "skipped" | "none"; pages?: number; error?: string };
 
 export interface DocsBuildOptions {
+  /** Build even when the commit, the renderer and the limits are those of the stored pages (a person asked). */
+  force?: boolean;
   /** Overrides PAVE_DOCS_MAX_FILES. */
   maxFiles?: number;
   /** Overrides PAVE_DOCS_MAX_BYTES. */
   maxBytes?: number;
-  /** Overrides the configured git hosts (tests). */
+  /** Overrides the configured git hosts (tests); refreshAllDocs shares one across its builds. */
   reader?: GitTreeReader;
+}
+
+/**
+ * The version of the Markdown rendering (lib/docs/render.ts and the link targets built
+ * here). Bump it whenever the HTML a page renders to changes, so stored pages of
+ * unchanged commits are rebuilt. 2: heading ids carry the "user-content-" prefix.
+ */
+export const RENDER_VERSION = 2;
+
+/** What stored pages were built from (DocsSite.commitSha): a build with the same fingerprint is skipped. */
+export function buildFingerprint(commit: string, limits: { maxFiles: number; maxBytes: number }): string {
+  return `${commit}:${RENDER_VERSION}:${limits.maxFiles}:${limits.maxBytes}`;
 }
 
 const UNEXPECTED = "The docs build failed unexpectedly. The error has been logged; try again later.";
@@ -66,7 +80,8 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
   }
   if (resolution.status === "invalid") {
     await recordFacts(entityId, { sourceUrl: resolution.sourceUrl, error: resolution.error });
-    return failBuild(entityId, resolution.sourceUrl, resolution.error);
+    // Pages built from another owner's repository (before that was refused) must not stay visible.
+    return failBuild(entityId, resolution.sourceUrl, resolution.error, { dropPages: resolution.outsideOwner === true });
   }
 
   const { source } = resolution;
@@ -74,10 +89,7 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
   const limits = { maxFiles: options.maxFiles ?? env.PAVE_DOCS_MAX_FILES, maxBytes: options.maxBytes ?? env.PAVE_DOCS_MAX_BYTES };
 
   // The repository first: its facts are recorded whatever happens to the docs.
-  let repoRead: RepoRead;
-  try {
-    repoRead = await readRepository(reader, source.repo);
-  } catch (error) {
+  const repositoryFailed = async (error: unknown): Promise<DocsBuildResult> => {
     const message = safeMessage(error, entityId);
     await recordFacts(entityId, { sourceUrl: source.repo.url, error: message });
     if (!source.declared) {
@@ -85,17 +97,47 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
       return { status: "none" };
     }
     return failBuild(entityId, source.docs.url, message);
+  };
+  let commit: string;
+  try {
+    await checkMirror(source.repo);
+    commit = await reader.resolveCommit(source.repo.repo, source.repo.ref);
+  } catch (error) {
+    return repositoryFailed(error);
+  }
+
+  // An hourly refresh of an unchanged repository costs one call per repository, not a tree walk.
+  const known: { unchanged: boolean; docsCommit?: string } = options.force ? { unchanged: false } : await findUnchanged(entityId, reader, source, commit, limits);
+  if (known.unchanged) {
+    await db.entityRepoFacts.update({ where: { entityId }, data: { checkedAt: new Date() } });
+    return { status: "skipped" };
+  }
+
+  let repoRead: RepoRead;
+  try {
+    repoRead = await readRepository(reader, source.repo, commit);
+  } catch (error) {
+    return repositoryFailed(error);
   }
 
   let plan: DocsPlan | undefined;
   let planError: unknown;
   try {
-    plan = await planDocs(reader, source, repoRead);
+    plan = await planDocs(reader, source, repoRead, known.docsCommit);
   } catch (error) {
     planError = error;
   }
   const hasDocs = !!plan && plan.markdown.length > 0 && (source.annotated || plan.mode !== "readme");
-  await recordFacts(entityId, { sourceUrl: source.repo.url, hasCiWorkflow: repoRead.hasCiWorkflow, hasCatalogInfo: repoRead.hasCatalogInfo, hasDocs });
+  // A passing outage must not settle hasDocs for this commit: only a plan, or a mistake in
+  // the repository itself, is recorded against it.
+  const settled = !!plan || planError instanceof DocsBuildError;
+  await recordFacts(entityId, {
+    sourceUrl: source.repo.url,
+    hasCiWorkflow: repoRead.hasCiWorkflow,
+    hasCatalogInfo: repoRead.hasCatalogInfo,
+    hasDocs,
+    commitSha: settled ? repoRead.commit : null,
+  });
   if (!source.declared) {
     await db.docsSite.deleteMany({ where: { entityId } });
     return { status: "none" };
@@ -106,8 +148,11 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
     if (plan.markdown.length === 0) {
       throw new DocsBuildError(plan.mode === "mkdocs" ? `No Markdown found in ${plan.root || "the repository root"}, the docs_dir of mkdocs.yml.` : NO_MARKDOWN);
     }
-    const site = await db.docsSite.findUnique({ where: { entityId }, select: { status: true, commitSha: true, sourceUrl: true } });
-    if (site?.status === "ready" && site.commitSha === plan.commit && site.sourceUrl === source.docs.url) return { status: "skipped" };
+    const fingerprint = buildFingerprint(plan.commit, limits);
+    if (!options.force) {
+      const site = await db.docsSite.findUnique({ where: { entityId }, select: { status: true, commitSha: true, sourceUrl: true } });
+      if (site?.status === "ready" && site.commitSha === fingerprint && site.sourceUrl === source.docs.url) return { status: "skipped" };
+    }
 
     const built = await renderSite(reader, source.docs, plan, limits, {
       pageHref: (pagePath) => `${entityHref(entity)}?tab=docs&path=${encodeURIComponent(pagePath)}`,
@@ -116,7 +161,7 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
     if (built.pages.length === 0) throw new DocsBuildError(built.skippedText > 0 ? "No readable Markdown found: the Markdown files are not UTF-8 text." : NO_MARKDOWN);
 
     const now = new Date();
-    const fields = { sourceUrl: source.docs.url, status: "ready", builtAt: now, attemptedAt: now, error: null, notice: built.notice, nav: built.nav, commitSha: plan.commit };
+    const fields = { sourceUrl: source.docs.url, status: "ready", builtAt: now, attemptedAt: now, error: null, notice: built.notice, nav: built.nav, commitSha: fingerprint };
     await db.$transaction(
       async (tx) => {
         await tx.docsSite.upsert({ where: { entityId }, create: { entityId, ...fields }, update: fields });
@@ -137,11 +182,45 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
 }
 
 /**
+ * Whether the stored facts and docs were read from this very commit with today's
+ * renderer and limits: facts without error at the commit and at the same folder, and
+ * either a ready site with the same fingerprint or, for an entity that declares no docs,
+ * no site. Also answers the docs commit when it had to resolve it (docs in another repository).
+ */
+async function findUnchanged(
+  entityId: string,
+  reader: GitTreeReader,
+  source: DocsSource,
+  commit: string,
+  limits: { maxFiles: number; maxBytes: number },
+): Promise<{ unchanged: boolean; docsCommit?: string }> {
+  const [facts, site] = await Promise.all([
+    db.entityRepoFacts.findUnique({ where: { entityId }, select: { commitSha: true, error: true, sourceUrl: true, hasDocs: true } }),
+    db.docsSite.findUnique({ where: { entityId }, select: { status: true, commitSha: true, sourceUrl: true } }),
+  ]);
+  if (!facts || facts.error !== null || facts.commitSha !== commit || facts.sourceUrl !== source.repo.url) return { unchanged: false };
+  if (!source.declared) return { unchanged: site === null };
+  // Docs named by techdocs-ref always count; facts from before the annotation may say otherwise.
+  if (source.annotated && !facts.hasDocs) return { unchanged: false };
+  if (site?.status !== "ready" || site.sourceUrl !== source.docs.url) return { unchanged: false };
+  if (sameRepository(source.repo, source.docs)) return { unchanged: site.commitSha === buildFingerprint(commit, limits) };
+  let docsCommit: string;
+  try {
+    await checkMirror(source.docs);
+    docsCommit = await reader.resolveCommit(source.docs.repo, source.docs.ref);
+  } catch {
+    // The build itself reports what is wrong.
+    return { unchanged: false };
+  }
+  return { unchanged: site.commitSha === buildFingerprint(docsCommit, limits), docsCommit };
+}
+
+/**
  * Rebuilds the docs of every entity with a source (annotation or location), one after
  * the other so a large catalog never floods git hosts; one failure never stops the rest.
  * Also removes docs and facts of entities that no longer have a source.
  */
-export async function refreshAllDocs(): Promise<{ built: number; failed: number; skipped: number; none: number }> {
+export async function refreshAllDocs(options: DocsBuildOptions = {}): Promise<{ built: number; failed: number; skipped: number; none: number }> {
   // The same rule as resolveDocsSource: an annotation, or a location for kinds that live in a repository.
   const hasSource = Prisma.sql`(
     (e.source_type = 'location' AND lower(e.kind) <> ALL(${[...KINDS_WITHOUT_REPOSITORY]}::text[]))
@@ -151,10 +230,12 @@ export async function refreshAllDocs(): Promise<{ built: number; failed: number;
   await db.$executeRaw`DELETE FROM docs_sites d WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = d.entity_id AND ${hasSource})`;
   await db.$executeRaw`DELETE FROM entity_repo_facts f WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = f.entity_id AND ${hasSource})`;
 
+  // One reader for the whole refresh, so its GitHub client (and its rate-limit handling) is shared.
+  const shared = { ...options, reader: options.reader ?? getGitTreeReader() };
   const counts = { built: 0, failed: 0, skipped: 0, none: 0 };
   for (const { id } of candidates) {
     try {
-      const result = await buildEntityDocs(id);
+      const result = await buildEntityDocs(id, shared);
       if (result.status === "ready") counts.built += 1;
       else counts[result.status] += 1;
     } catch (error) {
@@ -177,9 +258,8 @@ interface RepoRead {
   hasCatalogInfo: boolean;
 }
 
-async function readRepository(reader: GitTreeReader, spot: RepoSpot): Promise<RepoRead> {
-  await checkMirror(spot);
-  const commit = await reader.resolveCommit(spot.repo, spot.ref);
+/** Lists what the repository facts need at a resolved commit (checkMirror has run). */
+async function readRepository(reader: GitTreeReader, spot: RepoSpot, commit: string): Promise<RepoRead> {
   const top = await reader.listTree(spot.repo, commit, spot.dir, { recursive: false });
   const prefix = spot.dir ? `${spot.dir}/` : "";
   const hasCatalogInfo = top.some((entry) => entry.type === "blob" && (entry.path === `${prefix}catalog-info.yaml` || entry.path === `${prefix}catalog-info.yml`));
@@ -224,11 +304,11 @@ interface DocsPlan {
 }
 
 /** Finds the docs root (mkdocs.yml → its docs_dir, else docs/, else a README) and lists what to render. */
-async function planDocs(reader: GitTreeReader, source: DocsSource, repoRead: RepoRead): Promise<DocsPlan> {
+async function planDocs(reader: GitTreeReader, source: DocsSource, repoRead: RepoRead, docsCommit?: string): Promise<DocsPlan> {
   const spot = source.docs;
   const sameRepo = sameRepository(source.repo, spot);
-  if (!sameRepo) await checkMirror(spot);
-  const commit = sameRepo ? repoRead.commit : await reader.resolveCommit(spot.repo, spot.ref);
+  if (!sameRepo && docsCommit === undefined) await checkMirror(spot);
+  const commit = sameRepo ? repoRead.commit : (docsCommit ?? (await reader.resolveCommit(spot.repo, spot.ref)));
   const top = sameRepo && spot.dir === source.repo.dir ? repoRead.top : await reader.listTree(spot.repo, commit, spot.dir, { recursive: false });
   const at = spot.dir ? `${spot.dir}/` : "";
   const blob = (name: RegExp) => top.find((entry) => entry.type === "blob" && name.test(entry.path.slice(at.length)));
@@ -402,10 +482,12 @@ async function renderSite(
 
 async function recordFacts(
   entityId: string,
-  facts: { sourceUrl: string; error?: string; hasCiWorkflow?: boolean; hasCatalogInfo?: boolean; hasDocs?: boolean },
+  facts: { sourceUrl: string; error?: string; hasCiWorkflow?: boolean; hasCatalogInfo?: boolean; hasDocs?: boolean; commitSha?: string | null },
 ): Promise<void> {
   const fields = {
     sourceUrl: facts.sourceUrl,
+    // Facts with an error are read again next time, whatever the commit.
+    commitSha: facts.error ? null : (facts.commitSha ?? null),
     hasCiWorkflow: !facts.error && !!facts.hasCiWorkflow,
     hasCatalogInfo: !facts.error && !!facts.hasCatalogInfo,
     hasDocs: !facts.error && !!facts.hasDocs,
@@ -415,14 +497,30 @@ async function recordFacts(
   await db.entityRepoFacts.upsert({ where: { entityId }, create: { entityId, ...fields }, update: fields });
 }
 
-/** Records a failed attempt; pages, images, nav and builtAt of the last good build stay. */
-async function failBuild(entityId: string, sourceUrl: string, error: string): Promise<DocsBuildResult> {
+/**
+ * Records a failed attempt; pages, images, nav, builtAt and the source they were built
+ * from stay (the attempted source goes into the message when it differs), unless
+ * dropPages says they must go. A site that never built shows the attempted source.
+ */
+async function failBuild(entityId: string, sourceUrl: string, error: string, options: { dropPages?: boolean } = {}): Promise<DocsBuildResult> {
   const now = new Date();
-  await db.docsSite.upsert({
-    where: { entityId },
-    create: { entityId, sourceUrl, status: "failed", attemptedAt: now, error, nav: [] },
-    update: { sourceUrl, status: "failed", attemptedAt: now, error },
-  });
+  const failed = { status: "failed", attemptedAt: now };
+  if (options.dropPages) {
+    const cleared = { ...failed, sourceUrl, error, builtAt: null, notice: null, nav: [], commitSha: null };
+    await db.$transaction([
+      db.docsPage.deleteMany({ where: { entityId } }),
+      db.docsAsset.deleteMany({ where: { entityId } }),
+      db.docsSite.upsert({ where: { entityId }, create: { entityId, ...cleared }, update: cleared }),
+    ]);
+    return { status: "failed", error };
+  }
+  const site = await db.docsSite.findUnique({ where: { entityId }, select: { sourceUrl: true, _count: { select: { pages: true } } } });
+  if (site && site._count.pages > 0) {
+    const message = site.sourceUrl === sourceUrl ? error : `${error} (Tried to build from ${sourceUrl}; the pages shown were built from ${site.sourceUrl}.)`;
+    await db.docsSite.update({ where: { entityId }, data: { ...failed, error: message } });
+    return { status: "failed", error: message };
+  }
+  await db.docsSite.upsert({ where: { entityId }, create: { entityId, ...failed, sourceUrl, error, nav: [] }, update: { ...failed, sourceUrl, error } });
   return { status: "failed", error };
 }
 

@@ -25,8 +25,9 @@ describe("requestDocsBuild", () => {
     // Asked again within seconds: the queued build will do.
     expect(await requestDocsBuild(member, "component:default/checkout")).toEqual({ entityId: first.entityId, queued: false });
 
-    const jobs = await db.$queryRaw<{ data: { entityId: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.build' AND singleton_key = ${`docs.build:${first.entityId}`}`;
-    expect(jobs.map((job) => job.data.entityId)).toEqual([first.entityId]);
+    const jobs = await db.$queryRaw<{ data: { entityId: string; force?: boolean } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.build' AND singleton_key = ${`docs.build:${first.entityId}`}`;
+    // A build a person asks for runs even when the commit is unchanged.
+    expect(jobs.map((job) => job.data)).toEqual([{ entityId: first.entityId, force: true }]);
     const audit = await db.auditEvent.findMany({ where: { action: "docs.build.request", actorId: member.id }, select: { targetId: true } });
     expect(audit).toEqual([{ targetId: "component:default/checkout" }, { targetId: "component:default/checkout" }]);
   });

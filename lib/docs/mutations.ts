@@ -8,11 +8,12 @@ import { enqueue } from "@/lib/jobs";
 /** Builds asked for within this many seconds of each other run once. */
 const BUILD_SINGLETON_SECONDS = 30;
 
-/** Queues a docs build for one entity (any signed-in member may ask); audited. */
+/** Queues a docs build for one entity (any signed-in member may ask), built even if nothing changed; audited. */
 export async function requestDocsBuild(actor: CurrentUser, entityKey: string): Promise<{ entityId: string; queued: boolean }> {
   const entity = await db.entity.findUnique({ where: { key: entityKey.toLowerCase() }, select: { id: true, key: true } });
   if (!entity) throw new AppError("NOT_FOUND", "That entity is not in the catalog.");
-  const jobId = await enqueue("docs.build", { entityId: entity.id }, { singletonKey: `docs.build:${entity.id}`, singletonSeconds: BUILD_SINGLETON_SECONDS });
+  // Forced: a person who asks for a rebuild wants one, even of an unchanged commit.
+  const jobId = await enqueue("docs.build", { entityId: entity.id, force: true }, { singletonKey: `docs.build:${entity.id}`, singletonSeconds: BUILD_SINGLETON_SECONDS });
   await recordAudit(db, { actor, action: "docs.build.request", target: { type: "entity", id: entity.key }, data: { queued: jobId !== null } });
   // null: a build of this entity was queued moments ago; that one will do.
   return { entityId: entity.id, queued: jobId !== null };

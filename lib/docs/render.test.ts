@@ -47,18 +47,18 @@ describe("renderMarkdown", () => {
     );
     const elements = parseHtml(page.html);
     expect(attr(elements, "a", "href")).toEqual([
-      "#deploying",
-      "/catalog/component/default/checkout?tab=docs&path=guides%2Frollback#before-you-start",
+      "#user-content-deploying",
+      "/catalog/component/default/checkout?tab=docs&path=guides%2Frollback#user-content-before-you-start",
       "/catalog/component/default/checkout?tab=docs&path=index",
       "/catalog/component/default/checkout?tab=docs&path=index",
       "/catalog/component/default/checkout?tab=docs&path=guides",
-      "#steps",
+      "#user-content-steps",
       // A missing page still goes to the docs tab, which says "page not found".
       "/catalog/component/default/checkout?tab=docs&path=guides%2Fmissing",
       "https://example.com/x",
       "mailto:team@example.com",
       "https://github.com/acme/checkout/blob/main/docs/../src/app.ts",
-      "#steps",
+      "#user-content-steps",
     ]);
     const external = elements.find((e) => e.tagName === "a" && e.properties.href === "https://example.com/x")!;
     expect(external.properties.rel).toEqual(["noopener", "noreferrer"]);
@@ -75,13 +75,44 @@ describe("renderMarkdown", () => {
     const page = renderMarkdown("# Deploy *fast*\n\nIntro text.\n\n## Step one\n\n### Detail\n\n#### Too deep\n\n## Step one\n", ctx());
     expect(page.title).toBe("Deploy fast");
     expect(page.headings).toEqual([
-      { depth: 1, id: "deploy-fast", text: "Deploy fast" },
-      { depth: 2, id: "step-one", text: "Step one" },
-      { depth: 3, id: "detail", text: "Detail" },
-      { depth: 2, id: "step-one-1", text: "Step one" },
+      { depth: 1, id: "user-content-deploy-fast", text: "Deploy fast" },
+      { depth: 2, id: "user-content-step-one", text: "Step one" },
+      { depth: 3, id: "user-content-detail", text: "Detail" },
+      { depth: 2, id: "user-content-step-one-1", text: "Step one" },
     ]);
-    expect(page.html).toContain('<h2 id="step-one">Step one<a href="#step-one" class="heading-anchor" aria-label="Link to this section">#</a></h2>');
+    expect(page.html).toContain('<h2 id="user-content-step-one">Step one<a href="#user-content-step-one" class="heading-anchor" aria-label="Link to this section">#</a></h2>');
     expect(page.text).toBe("Deploy fast Intro text. Step one Detail Too deep Step one");
+  });
+
+  it("prefixes heading ids so they cannot take the page's own ids, and points authors' fragment links at them", () => {
+    // The Docs tab itself has an element with id="docs-toc-heading".
+    const page = renderMarkdown(
+      [
+        "# Docs toc heading",
+        "",
+        "## Some heading",
+        "",
+        "[here](#some-heading) · [there](rollback.md#some-heading) · [already](rollback.md#user-content-x) · [encoded](#some%2Dheading)",
+        '<a name="old-anchor"></a> [old](#old-anchor) · [nowhere](#no-such-heading)',
+      ].join("\n"),
+      ctx(),
+    );
+    const elements = parseHtml(page.html);
+    const ids = elements.map((e) => e.properties.id).filter((id) => id !== undefined);
+    expect(ids).toEqual(["user-content-docs-toc-heading", "user-content-some-heading"]);
+    expect(page.headings.map((h) => h.id)).toEqual(["user-content-docs-toc-heading", "user-content-some-heading"]);
+    expect(attr(elements, "a", "href")).toEqual([
+      "#user-content-docs-toc-heading",
+      "#user-content-some-heading",
+      "#user-content-some-heading",
+      "/catalog/component/default/checkout?tab=docs&path=guides%2Frollback#user-content-some-heading",
+      "/catalog/component/default/checkout?tab=docs&path=guides%2Frollback#user-content-x",
+      "#user-content-some-heading",
+      undefined,
+      "#user-content-old-anchor",
+      "#no-such-heading",
+    ]);
+    expect(attr(elements, "a", "name")).toContain("user-content-old-anchor");
   });
 
   it("titles a page without an h1 by its file name", () => {

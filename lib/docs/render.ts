@@ -60,6 +60,8 @@ const schema: SanitizeSchema = {
   strip: [...(defaultSchema.strip ?? []), "style", "iframe", "object", "embed", "noscript", "noembed", "noframes", "template", "frame", "frameset", "applet"],
 };
 
+/** What every id and name in rendered docs starts with (rehype-sanitize's clobber prefix, also used for heading ids). */
+const ID_PREFIX = "user-content-";
 const MARKDOWN_EXTENSION = /\.(md|markdown)$/i;
 const IMAGE_TYPES: Record<string, string> = {
   png: "image/png",
@@ -106,7 +108,9 @@ export function renderMarkdown(markdown: string, ctx: RenderContext): RenderedPa
     .use(rehypeSanitize, schema)
     // Trusted transforms from here on.
     .use(() => convertMermaid)
-    .use(rehypeSlug)
+    // Heading ids get the sanitiser's prefix too, so no heading can take an id the page
+    // around the docs uses (or clobber a global through it).
+    .use(rehypeSlug, { prefix: ID_PREFIX })
     .use(() => (tree: Root) => collect(tree, collected))
     .use(() => addHeadingAnchors)
     .use(rehypeHighlight, { plainText: ["mermaid"] })
@@ -178,9 +182,7 @@ function rewriteUrls(tree: Root, ctx: RenderContext, sourcePath: string): void {
 
   function rewriteLink(node: Element, href: string): void {
     if (href.startsWith("#")) {
-      // The sanitiser prefixes ids the author wrote (and footnote ids) with "user-content-".
-      const fragment = safeDecode(href.slice(1));
-      if (!ids.has(fragment) && ids.has(`user-content-${fragment}`)) node.properties.href = `#user-content-${fragment}`;
+      node.properties.href = `#${samePageFragment(href.slice(1))}`;
       return;
     }
     if (isExternal(href)) {
@@ -192,10 +194,11 @@ function rewriteUrls(tree: Root, ctx: RenderContext, sourcePath: string): void {
       delete node.properties.href;
       return;
     }
-    const anchor = hash ? `#${hash}` : "";
+    // Authors link to headings as they wrote them; every id on a page carries the prefix.
+    const anchor = hash ? `#${hash.startsWith(ID_PREFIX) ? hash : ID_PREFIX + hash}` : "";
     const outside = target === ".." || target.startsWith("../");
     if (target === "" && hash) {
-      node.properties.href = anchor;
+      node.properties.href = `#${samePageFragment(hash)}`;
     } else if (isMarkdownPath(target) && !outside) {
       node.properties.href = ctx.pageHref(toPagePath(target)) + anchor;
     } else if (ctx.pages.has(target.replace(/\/+$/, "") || "index")) {
@@ -211,6 +214,12 @@ function rewriteUrls(tree: Root, ctx: RenderContext, sourcePath: string): void {
         delete node.properties.href;
       }
     }
+  }
+
+  /** A fragment on this page: the prefixed id the author meant when only that one exists. */
+  function samePageFragment(fragment: string): string {
+    const decoded = safeDecode(fragment);
+    return !ids.has(decoded) && ids.has(ID_PREFIX + decoded) ? ID_PREFIX + decoded : fragment;
   }
 
   function rewriteImage(node: Element): void {

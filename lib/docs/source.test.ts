@@ -144,3 +144,60 @@ describe("resolveDocsSource", () => {
     expect(source.repo).toMatchObject({ repo: { host: "local", repoPath: "/srv/git/acme/checkout.git" }, mirrorOf: "acme/checkout", url: "https://github.com/acme/checkout/tree/main" });
   });
 });
+
+describe("resolveDocsSource for an entity read from a location", () => {
+  const fromLocation = (annotations: Record<string, string>, locationTarget = "file:///srv/git/acme/catalog.git/blob/main/catalog-info.yaml") =>
+    entity(annotations, { sourceType: "location", locationTarget });
+
+  it("reads the organisation's own repositories (the demo: a local catalog, GitHub source locations)", () => {
+    const annotations = { "backstage.io/source-location": "url:https://github.com/acme/checkout/tree/main/", "backstage.io/techdocs-ref": "dir:." };
+    expect(ok(fromLocation(annotations), noToken).repo).toMatchObject({ mirrorOf: "acme/checkout" });
+    expect(ok(fromLocation(annotations), withToken).repo.repo).toMatchObject({ host: "github", owner: "acme", repo: "checkout" });
+    // GitHub owners compare case-insensitively.
+    const github = "https://github.com/ACME/catalog/blob/main/catalog-info.yaml";
+    expect(ok(fromLocation({ "backstage.io/techdocs-ref": "url:https://github.com/acme/handbook/tree/main/docs" }, github)).docs.dir).toBe("docs");
+    expect(ok(fromLocation({ "backstage.io/techdocs-ref": "url:file:///srv/git/acme/handbook.git/tree/main/docs" })).docs.repo).toEqual({
+      host: "local",
+      repoPath: "/srv/git/acme/handbook.git",
+    });
+  });
+
+  it("refuses docs or source in another owner's repository, saying whose repositories are allowed", () => {
+    const docs = resolveDocsSource(fromLocation({ "backstage.io/techdocs-ref": "url:https://github.com/other-org/secrets/tree/main/docs" }), withToken);
+    expect(docs).toEqual({
+      status: "invalid",
+      error:
+        "Docs are read only from repositories of acme, the organisation of this entity's catalog file; backstage.io/techdocs-ref points to other-org/secrets.",
+      sourceUrl: "https://github.com/other-org/secrets/tree/main/docs",
+      outsideOwner: true,
+    });
+    const mirrored = invalid(fromLocation({ "backstage.io/techdocs-ref": "url:https://github.com/other-org/secrets" }), noToken);
+    expect(mirrored).toMatch(/techdocs-ref points to other-org\/secrets\.$/);
+    const source = invalid(fromLocation({ "backstage.io/source-location": "url:https://github.com/other-org/secrets/tree/main/", "backstage.io/techdocs-ref": "dir:." }));
+    expect(source).toBe(
+      "Docs are read only from repositories of acme, the organisation of this entity's catalog file; backstage.io/source-location points to other-org/secrets.",
+    );
+    // A GitHub catalog file names its owner too.
+    const github = "https://github.com/acme/catalog/blob/main/catalog-info.yaml";
+    expect(invalid(fromLocation({ "backstage.io/source-location": "url:https://github.com/evil/x/tree/main/" }, github))).toMatch(/repositories of acme,.*points to evil\/x\./);
+    // Local repositories: the first folder under PAVE_GIT_ROOT is the owner; paths outside it are never shown.
+    expect(invalid(fromLocation({ "backstage.io/techdocs-ref": "url:file:///srv/git/other/private.git/tree/main" }))).toMatch(/points to other\/private\.git\.$/);
+    expect(invalid(fromLocation({ "backstage.io/techdocs-ref": "url:file:///etc/private.git/tree/main" }))).toMatch(/points to a repository outside PAVE_GIT_ROOT\.$/);
+    // Folders on this machine are what they are spelt.
+    expect(invalid(fromLocation({ "backstage.io/techdocs-ref": "url:https://github.com/ACME/x" }), noToken)).toMatch(/points to ACME\/x\.$/);
+  });
+
+  it("lets a repository directly under the root use only itself", () => {
+    const target = "file:///srv/git/catalog.git/blob/main/catalog-info.yaml";
+    expect(ok(fromLocation({ "backstage.io/techdocs-ref": "dir:./docs" }, target)).docs.dir).toBe("docs");
+    expect(ok(fromLocation({ "backstage.io/techdocs-ref": "url:file:///srv/git/catalog.git/tree/main/handbook" }, target)).docs.dir).toBe("handbook");
+    expect(invalid(fromLocation({ "backstage.io/techdocs-ref": "url:file:///srv/git/other.git/tree/main" }, target))).toMatch(/points to other\.git\.$/);
+  });
+
+  it("does not restrict entities the platform team uploaded or created with the form", () => {
+    for (const sourceType of ["upload", "form"]) {
+      const source = ok(entity({ "backstage.io/techdocs-ref": "url:https://github.com/other-org/handbook/tree/main/docs" }, { sourceType }));
+      expect(source.docs.repo).toMatchObject({ owner: "other-org", repo: "handbook" });
+    }
+  });
+});

@@ -14,6 +14,11 @@ import type { GitRepository } from "@/lib/git/tree";
  * Tree URLs: https://github.com/<owner>/<repo>/tree/<ref>/<dir> (or /blob/, or just the
  * repository for its default branch) and file:///<repo path>/tree/<ref>/<dir>. As in
  * locations, a ref with "/" is written with %2F.
+ *
+ * An entity read from a Location may only name repositories of its catalog file's owner:
+ * GITHUB_TOKEN (or PAVE_GIT_ROOT) can read far more than whoever edits a catalog file
+ * should be able to publish to every portal user. Entities without a location were put
+ * there by the platform team or through the form, and are not restricted.
  */
 
 export const TECHDOCS_REF = "backstage.io/techdocs-ref";
@@ -52,7 +57,8 @@ export interface DocsSource {
 
 export type SourceResolution =
   | { status: "none" }
-  | { status: "invalid"; error: string; sourceUrl: string }
+  /** outsideOwner: the annotations name a repository of another owner than the catalog file's. */
+  | { status: "invalid"; error: string; sourceUrl: string; outsideOwner?: true }
   | { status: "ok"; source: DocsSource };
 
 export interface SourceEntity {
@@ -83,6 +89,9 @@ export class DocsSourceError extends Error {
   }
 }
 
+/** The annotations name a repository its catalog file's owner does not own. */
+class DocsOwnerError extends DocsSourceError {}
+
 /** Works out an entity's repository folder and docs folder; "none" when it has neither annotation nor a usable location. */
 export function resolveDocsSource(entity: SourceEntity, config: SourceConfig): SourceResolution {
   const annotations = readAnnotations(entity.metadata);
@@ -95,10 +104,12 @@ export function resolveDocsSource(entity: SourceEntity, config: SourceConfig): S
 
   let attempted = techdocsRef ?? sourceLocation ?? entity.locationTarget ?? "";
   try {
+    const scope = usesLocation && entity.locationTarget ? locationScope(entity.locationTarget, config) : undefined;
     let base: RepoSpot | undefined;
     if (sourceLocation !== undefined) {
       attempted = sourceLocation;
       base = parseTreeUrl(stripUrlPrefix(sourceLocation, SOURCE_LOCATION), config);
+      if (scope) checkOwner(scope, base, SOURCE_LOCATION, config);
     } else if (usesLocation && entity.locationTarget) {
       attempted = entity.locationTarget;
       base = locationFolder(entity.locationTarget, config);
@@ -121,13 +132,15 @@ export function resolveDocsSource(entity: SourceEntity, config: SourceConfig): S
       docs = relativeSpot(base, value.slice("dir:".length));
     } else if (value.startsWith("url:")) {
       docs = parseTreeUrl(value.slice("url:".length), config);
+      if (scope) checkOwner(scope, docs, TECHDOCS_REF, config);
     } else {
       throw new DocsSourceError(`${TECHDOCS_REF} must be dir:<folder> or url:<folder URL>, not "${value}".`);
     }
     return { status: "ok", source: { repo: base ?? docs, docs, annotated: true, declared: true } };
   } catch (error) {
     if (error instanceof DocsSourceError || error instanceof GitLocationError) {
-      return { status: "invalid", error: error.message, sourceUrl: attempted.replace(/^(url|dir):/, "").trim() };
+      const sourceUrl = attempted.replace(/^(url|dir):/, "").trim();
+      return { status: "invalid", error: error.message, sourceUrl, ...(error instanceof DocsOwnerError ? { outsideOwner: true as const } : {}) };
     }
     throw error;
   }
@@ -192,6 +205,71 @@ function locationFolder(target: string, config: SourceConfig): RepoSpot {
   }
   const web = /^(https?:\/\/[^/]+)/.exec(location.url)?.[1] ?? config.githubWebUrl;
   return parseTreeUrl(`${web}/${location.owner}/${location.repo}/tree/${encodeURIComponent(location.ref)}${dir ? `/${encodePath(dir)}` : ""}`, config);
+}
+
+/** Whose repositories an entity read from a location may name: its catalog file's owner, and that repository itself. */
+interface OwnerScope {
+  /** The GitHub owner, or the first folder under PAVE_GIT_ROOT; undefined when it has none. */
+  owner: string | undefined;
+  /** Whether the catalog file is read from this machine (a local location, or GitHub's stand-in without a token). */
+  onDisk: boolean;
+  repo: GitRepository;
+}
+
+function locationScope(target: string, config: SourceConfig): OwnerScope {
+  const location = parseLocationTarget(target, { githubWebUrl: config.githubWebUrl });
+  if (location.host === "github") {
+    // Without a token this repository is read from <root>/<owner>/<repo>.git: the same owner either way.
+    return { owner: location.owner, onDisk: !config.hasGitHubToken, repo: { host: "github", owner: location.owner, repo: location.repo } };
+  }
+  return { owner: localOwner(location.repoPath, config.gitRoot), onDisk: true, repo: { host: "local", repoPath: location.repoPath } };
+}
+
+/** Refuses a folder in a repository that the catalog file's owner does not own. */
+function checkOwner(scope: OwnerScope, spot: RepoSpot, annotation: string, config: SourceConfig): void {
+  const owner = spotOwner(spot, config);
+  if (owner !== undefined && scope.owner !== undefined) {
+    // GitHub owners compare case-insensitively; folders on this machine are what they are spelt.
+    const same = scope.onDisk && spot.repo.host === "local" ? owner === scope.owner : owner.toLowerCase() === scope.owner.toLowerCase();
+    if (same) return;
+  }
+  if (sameRepo(scope.repo, spot.repo)) return;
+  const whose = scope.owner === undefined ? "the repository of this entity's catalog file" : `repositories of ${scope.owner}, the organisation of this entity's catalog file`;
+  throw new DocsOwnerError(`Docs are read only from ${whose}; ${annotation} points to ${describeRepo(spot, config)}.`);
+}
+
+function spotOwner(spot: RepoSpot, config: SourceConfig): string | undefined {
+  if (spot.repo.host === "github") return spot.repo.owner;
+  if (spot.mirrorOf) return spot.mirrorOf.split("/")[0];
+  return localOwner(spot.repo.repoPath, config.gitRoot);
+}
+
+/** The first folder under the git root ("<root>/acme/catalog.git" → "acme"); undefined outside the root. */
+function localOwner(repoPath: string, gitRoot: string): string | undefined {
+  const segments = underRoot(repoPath, gitRoot);
+  return segments && segments.length > 0 ? segments[0] : undefined;
+}
+
+/** A path's segments below the git root, or undefined when it is not below it. */
+function underRoot(repoPath: string, gitRoot: string): string[] | undefined {
+  const root = gitRoot.split("/").filter((segment) => segment !== "");
+  const segments = repoPath.split("/").filter((segment) => segment !== "" && segment !== ".");
+  if (segments.includes("..") || segments.length <= root.length) return undefined;
+  return root.every((segment, index) => segments[index] === segment) ? segments.slice(root.length) : undefined;
+}
+
+function sameRepo(a: GitRepository, b: GitRepository): boolean {
+  if (a.host === "github" && b.host === "github") return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+  if (a.host === "local" && b.host === "local") return a.repoPath.replace(/\/+$/, "") === b.repoPath.replace(/\/+$/, "");
+  return false;
+}
+
+/** A repository as messages name it: owner/repo, or its path under PAVE_GIT_ROOT (never the server's absolute path). */
+function describeRepo(spot: RepoSpot, config: SourceConfig): string {
+  if (spot.repo.host === "github") return `${spot.repo.owner}/${spot.repo.repo}`;
+  if (spot.mirrorOf) return spot.mirrorOf;
+  const segments = underRoot(spot.repo.repoPath, config.gitRoot);
+  return segments ? segments.join("/") : "a repository outside PAVE_GIT_ROOT";
 }
 
 /** `dir:<relative>` against a folder; refuses absolute paths and ".." that leaves the repository. */

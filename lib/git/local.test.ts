@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commitFiles, createLocalRepo, LocalGitReader } from "@/lib/git/local";
+import { commitFiles, createLocalRepo, LocalGitReader, LocalGitTreeReader } from "@/lib/git/local";
 import { parseLocationTarget } from "@/lib/git/location";
 import { GitReadError } from "@/lib/git/types";
 
@@ -73,7 +73,7 @@ describe("LocalGitReader", () => {
     expect((await reader.readFile(at(repoPath, "main", "new/api.yaml"))).content).toBe("kind: API\n");
     const removed = await readError(reader.readFile(at(repoPath, "main", "old.yaml")));
     expect(removed.kind).toBe("not_found");
-    expect(removed.message).toBe(`File "old.yaml" at "main" in ${repoPath} not found.`);
+    expect(removed.message).toBe('File "old.yaml" at "main" in inventory.git not found.');
   });
 
   it("reports a missing file, ref or repository as not_found", async () => {
@@ -82,16 +82,17 @@ describe("LocalGitReader", () => {
 
     const ref = await readError(reader.readFile(at(repo, "no-such-branch", "catalog-info.yaml")));
     expect(ref.kind).toBe("not_found");
-    expect(ref.message).toBe(`No branch, tag or commit "no-such-branch" in ${repo}.`);
+    // Paths are shown relative to PAVE_GIT_ROOT: the server's own paths stay on the server.
+    expect(ref.message).toBe('No branch, tag or commit "no-such-branch" in payments.git.');
 
     const missingRepo = await readError(reader.readFile(at(path.join(root, "ghost.git"), "main", "a.yaml")));
-    expect(missingRepo.message).toBe(`No git repository at ${path.join(root, "ghost.git")}.`);
+    expect(missingRepo.message).toBe("No git repository at ghost.git.");
 
     const plainDir = path.join(root, "not-a-repo");
     await mkdir(plainDir, { recursive: true });
     const notRepo = await readError(reader.readFile(at(plainDir, "main", "a.yaml")));
     expect(notRepo.kind).toBe("not_found");
-    expect(notRepo.message).toBe(`${plainDir} is not a git repository.`);
+    expect(notRepo.message).toBe("not-a-repo is not a git repository.");
   });
 
   it("refuses a directory and a file over 2 MiB as invalid", async () => {
@@ -118,7 +119,8 @@ describe("LocalGitReader", () => {
     for (const repoPath of [outside, path.join(tmp, "ghost.git"), "/etc"]) {
       const error = await readError(reader.readFile(at(repoPath, "main", "catalog-info.yaml")));
       expect(error.kind).toBe("forbidden");
-      expect(error.message).toBe(`Local git locations must be inside PAVE_GIT_ROOT (${root}).`);
+      expect(error.message).toBe("Local git locations must be inside PAVE_GIT_ROOT on the Pave server.");
+      expect(error.message).not.toContain(tmp);
     }
     // A sibling whose name merely starts with the root's name is outside too.
     const sibling = `${root}-evil/repo.git`;
@@ -162,6 +164,37 @@ describe("LocalGitReader", () => {
   it("refuses a GitHub target", async () => {
     const error = await readError(reader.readFile(parseLocationTarget("https://github.com/a/b/blob/main/c.yaml")));
     expect(error.kind).toBe("invalid");
+  });
+});
+
+describe("LocalGitTreeReader", () => {
+  it("names repositories by their path under the root, never the server's", async () => {
+    const nested = path.join(root, "acme", "messages.git");
+    await createLocalRepo(nested, { "README.md": "# x\n" });
+    const treeReader = new LocalGitTreeReader({ root, maxEntries: 100, maxBlobBytes: 1024 });
+    const ref = await readError(treeReader.resolveCommit({ host: "local", repoPath: nested }, "nope"));
+    expect(ref.message).toBe('No branch, tag or commit "nope" in acme/messages.git.');
+    const missing = await readError(treeReader.resolveCommit({ host: "local", repoPath: path.join(root, "acme", "ghost.git") }, "main"));
+    expect(missing.message).toBe("No git repository at acme/ghost.git.");
+
+    const noRoot = new LocalGitTreeReader({ root: path.join(tmp, "no-such-root"), maxEntries: 100, maxBlobBytes: 1024 });
+    const absent = await readError(noRoot.resolveCommit({ host: "local", repoPath: path.join(tmp, "no-such-root", "x.git") }, "main"));
+    expect(absent.message).toBe("PAVE_GIT_ROOT does not exist on the Pave server.");
+    for (const error of [ref, missing, absent]) expect(error.message).not.toContain(tmp);
+  });
+
+  it("says a listing is too large to list, not that a file is too large", async () => {
+    const files: Record<string, string> = {};
+    for (let n = 0; n < 10; n++) files[`docs/${"a".repeat(100)}/${"b".repeat(100)}/page-${n}.md`] = "# Page\n";
+    const big = path.join(root, "acme", "long-names.git");
+    const commit = await createLocalRepo(big, files);
+    const treeReader = new LocalGitTreeReader({ root, maxEntries: 100, maxBlobBytes: 1024, maxListBytes: 2048 });
+    const error = await readError(treeReader.listTree({ host: "local", repoPath: big }, commit, "docs"));
+    expect(error.kind).toBe("invalid");
+    expect(error.message).toBe("The folder docs of acme/long-names.git is too large to list (more than 2 KiB of file names).");
+    // Within the entry limit but over it in count, the count is what is reported.
+    const few = new LocalGitTreeReader({ root, maxEntries: 3, maxBlobBytes: 1024 });
+    expect((await readError(few.listTree({ host: "local", repoPath: big }, commit, "docs"))).message).toBe("The folder docs of acme/long-names.git holds more than 3 entries.");
   });
 });
 

@@ -27,16 +27,17 @@ export class LocalGitReader implements GitReader {
     }
     const { ref, path: filePath, repoPath } = target;
     const gitDir = await resolveGitDirInRoot(this.root, repoPath);
-    const where = `"${filePath}" at "${ref}" in ${repoPath}`;
+    const shown = shownRepoPath(this.root, repoPath);
+    const where = `"${filePath}" at "${ref}" in ${shown}`;
 
     // One batch-check answers both "does the ref exist?" and "what is at the path?"; the
     // names travel on stdin, so nothing the user typed is ever parsed as an option.
-    const check = await runReadGit(gitDir, repoPath, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+    const check = await runReadGit(gitDir, shown, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
       input: `${ref}^{commit}\n${ref}:${filePath}\n`,
     });
     const [refLine = "", fileLine = ""] = check.toString("utf8").split("\n");
     if (refLine.endsWith(" missing") || refLine.endsWith(" ambiguous")) {
-      throw new GitReadError("not_found", `No branch, tag or commit "${ref}" in ${repoPath}.`);
+      throw new GitReadError("not_found", `No branch, tag or commit "${ref}" in ${shown}.`);
     }
     if (fileLine.endsWith(" missing") || fileLine.endsWith(" ambiguous")) {
       throw new GitReadError("not_found", `File ${where} not found.`);
@@ -50,7 +51,7 @@ export class LocalGitReader implements GitReader {
       throw new GitReadError("invalid", `${where} is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`);
     }
 
-    const bytes = await runReadGit(gitDir, repoPath, ["cat-file", "blob", sha], { maxBuffer: MAX_GIT_FILE_BYTES + 1 });
+    const bytes = await runReadGit(gitDir, shown, ["cat-file", "blob", sha], { maxBuffer: MAX_GIT_FILE_BYTES + 1 });
     return { content: decodeGitFile(bytes, `File ${where}`), sha };
   }
 }
@@ -61,7 +62,7 @@ export async function listLocalFiles(root: string, target: LocationTarget, limit
   const gitDir = await resolveGitDirInRoot(path.resolve(root), target.repoPath);
   const dir = target.path.replace(/\/+$/, "");
   // The ref was validated by the location parser (no leading "-"); the path goes after "--".
-  const out = await runReadGit(gitDir, target.repoPath, ["ls-tree", "-r", "-z", "--name-only", target.ref, "--", `${dir}/`], { maxBuffer: 4 * 1024 * 1024 });
+  const out = await runReadGit(gitDir, shownRepoPath(path.resolve(root), target.repoPath), ["ls-tree", "-r", "-z", "--name-only", target.ref, "--", `${dir}/`], { maxBuffer: 4 * 1024 * 1024 });
   const files = out.toString("utf8").split("\0").filter(Boolean);
   if (files.length > limit) throw new GitReadError("invalid", `The folder ${dir} holds more than ${limit} files.`);
   return files;
@@ -76,22 +77,26 @@ export class LocalGitTreeReader implements GitTreeReader {
   private readonly root: string;
   private readonly maxEntries: number;
   private readonly maxBlobBytes: number;
+  private readonly maxListBytes: number;
 
-  constructor(options: { root: string; maxEntries: number; maxBlobBytes: number }) {
+  /** maxListBytes bounds the output of one listing (default 64 MiB). */
+  constructor(options: { root: string; maxEntries: number; maxBlobBytes: number; maxListBytes?: number }) {
     this.root = path.resolve(options.root);
     this.maxEntries = options.maxEntries;
     this.maxBlobBytes = options.maxBlobBytes;
+    this.maxListBytes = options.maxListBytes ?? 64 * 1024 * 1024;
   }
 
   async resolveCommit(repo: GitRepository, ref: string): Promise<string> {
     const repoPath = localRepoPath(repo);
     if (ref === "" || /[\u0000-\u001f\u007f]/.test(ref)) throw new GitReadError("invalid", `"${ref}" is not a valid branch, tag or commit name.`);
     const gitDir = await resolveGitDirInRoot(this.root, repoPath);
-    const out = await runReadGit(gitDir, repoPath, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${ref}^{commit}\n` });
+    const shown = shownRepoPath(this.root, repoPath);
+    const out = await runReadGit(gitDir, shown, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { input: `${ref}^{commit}\n` });
     const [sha = "", type = ""] = out.toString("utf8").trim().split(" ");
     if (type !== "commit" || !isObjectId(sha)) {
       const what = ref === "HEAD" ? "default branch (HEAD)" : `branch, tag or commit "${ref}"`;
-      throw new GitReadError("not_found", `No ${what} in ${repoPath}.`);
+      throw new GitReadError("not_found", `No ${what} in ${shown}.`);
     }
     return sha;
   }
@@ -102,9 +107,13 @@ export class LocalGitTreeReader implements GitTreeReader {
     const folder = cleanTreeDir(dir);
     const limit = options.limit ?? this.maxEntries;
     const gitDir = await resolveGitDirInRoot(this.root, repoPath);
+    const shown = shownRepoPath(this.root, repoPath);
+    const tooMany = `The folder ${folder || "/"} of ${shown} holds more than ${limit} entries.`;
     const args = ["ls-tree", "-z", "-l", "--full-tree", ...(options.recursive === false ? [] : ["-r"]), commit, "--", ...(folder ? [`${folder}/`] : [])];
     // Literal pathspecs: a folder named "*" or ":(glob)x" means just that folder.
-    const out = await runReadGit(gitDir, repoPath, args, { env: { GIT_LITERAL_PATHSPECS: "1" }, maxBuffer: 64 * 1024 * 1024 });
+    // A listing larger than the buffer holds more than anyone can list, whatever the entry count.
+    const tooLarge = `The folder ${folder || "/"} of ${shown} is too large to list (more than ${formatBytes(this.maxListBytes)} of file names).`;
+    const out = await runReadGit(gitDir, shown, args, { env: { GIT_LITERAL_PATHSPECS: "1" }, maxBuffer: this.maxListBytes }, tooLarge);
     const entries: GitTreeEntry[] = [];
     for (const record of out.toString("utf8").split("\0")) {
       if (record === "") continue;
@@ -114,9 +123,7 @@ export class LocalGitTreeReader implements GitTreeReader {
       // Symbolic links (120000) could point anywhere and submodules (commit) are other repositories: neither is read.
       if (type === "blob" && (mode === "100644" || mode === "100755")) entries.push({ path: entryPath, type: "blob", size: Number(size) || 0, sha });
       else if (type === "tree") entries.push({ path: entryPath, type: "tree", size: 0, sha });
-      if (entries.length > limit) {
-        throw new GitReadError("invalid", `The folder ${folder || "/"} of ${repoPath} holds more than ${limit} entries.`);
-      }
+      if (entries.length > limit) throw new GitReadError("invalid", tooMany);
     }
     return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
@@ -126,8 +133,9 @@ export class LocalGitTreeReader implements GitTreeReader {
     if (!isObjectId(sha)) throw new GitReadError("invalid", `"${sha}" is not a file sha.`);
     const maxBytes = options.maxBytes ?? this.maxBlobBytes;
     const gitDir = await resolveGitDirInRoot(this.root, repoPath);
-    const tooLarge = `A file in ${repoPath} is larger than ${formatBytes(maxBytes)}.`;
-    const bytes = await runReadGit(gitDir, repoPath, ["cat-file", "blob", sha], { maxBuffer: maxBytes + 1 }, tooLarge);
+    const shown = shownRepoPath(this.root, repoPath);
+    const tooLarge = `A file in ${shown} is larger than ${formatBytes(maxBytes)}.`;
+    const bytes = await runReadGit(gitDir, shown, ["cat-file", "blob", sha], { maxBuffer: maxBytes + 1 }, tooLarge);
     // maxBuffer lets through one byte more than the limit; that byte means "too large".
     if (bytes.length > maxBytes) throw new GitReadError("invalid", tooLarge);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -157,22 +165,34 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
-async function runReadGit(gitDir: string, repoPath: string, args: string[], options: RunOptions, tooLargeMessage?: string): Promise<Buffer> {
+/** Runs a read-only git command; `shown` names the repository in messages (see shownRepoPath). */
+async function runReadGit(gitDir: string, shown: string, args: string[], options: RunOptions, tooLargeMessage?: string): Promise<Buffer> {
   try {
     return (await runGit(["--git-dir", gitDir, ...args], options)).stdout;
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
-    log.warn({ repoPath, command: args[0], stderr: error.stderr, reason: error.reason }, "local git read failed");
-    if (error.reason === "timeout") throw new GitReadError("unavailable", `Reading from ${repoPath} timed out.`, { cause: error });
+    log.warn({ gitDir, command: args[0], stderr: error.stderr, reason: error.reason }, "local git read failed");
+    if (error.reason === "timeout") throw new GitReadError("unavailable", `Reading from ${shown} timed out.`, { cause: error });
     if (error.reason === "too_large") {
       throw new GitReadError("invalid", tooLargeMessage ?? `The file is larger than ${MAX_GIT_FILE_BYTES / 1024 / 1024} MiB.`, { cause: error });
     }
     if (error.reason === "no_git") throw new GitReadError("unavailable", "git is not installed on the Pave server.", { cause: error });
     if (/not a git repository/i.test(error.stderr)) {
-      throw new GitReadError("not_found", `${repoPath} is not a git repository.`, { cause: error });
+      throw new GitReadError("not_found", `${shown} is not a git repository.`, { cause: error });
     }
-    throw new GitReadError("unavailable", `Could not read from the git repository ${repoPath}.`, { cause: error });
+    throw new GitReadError("unavailable", `Could not read from the git repository ${shown}.`, { cause: error });
   }
+}
+
+/**
+ * A repository as messages name it: its path under PAVE_GIT_ROOT ("acme/catalog.git"),
+ * never the server's absolute path, which would reach docs, facts and scorecard pages.
+ */
+function shownRepoPath(root: string, repoPath: string): string {
+  const relative = path.relative(root, path.resolve(repoPath));
+  if (relative === "") return "PAVE_GIT_ROOT";
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return path.basename(repoPath);
+  return relative.split(path.sep).join("/");
 }
 
 /**
@@ -180,13 +200,13 @@ async function runReadGit(gitDir: string, repoPath: string, args: string[], opti
  * after following symlinks, so a link inside the root cannot reach out of it.
  */
 async function resolveGitDirInRoot(root: string, repoPath: string): Promise<string> {
-  const refusal = () => new GitReadError("forbidden", `Local git locations must be inside PAVE_GIT_ROOT (${root}).`);
+  const refusal = () => new GitReadError("forbidden", "Local git locations must be inside PAVE_GIT_ROOT on the Pave server.");
   let realRoot: string;
   try {
     realRoot = await realpath(root);
   } catch (error) {
     log.warn({ root, err: error }, "PAVE_GIT_ROOT is not readable");
-    throw new GitReadError("unavailable", `PAVE_GIT_ROOT (${root}) does not exist on the Pave server.`, { cause: error });
+    throw new GitReadError("unavailable", "PAVE_GIT_ROOT does not exist on the Pave server.", { cause: error });
   }
   const requested = path.resolve(repoPath);
   // Refuse before touching the file system, so outside paths cannot even be probed.
@@ -196,7 +216,7 @@ async function resolveGitDirInRoot(root: string, repoPath: string): Promise<stri
   try {
     repoDir = await realpath(requested);
   } catch {
-    throw new GitReadError("not_found", `No git repository at ${repoPath}.`);
+    throw new GitReadError("not_found", `No git repository at ${shownRepoPath(root, repoPath)}.`);
   }
   if (!isInside(realRoot, repoDir)) throw refusal();
 
@@ -205,7 +225,7 @@ async function resolveGitDirInRoot(root: string, repoPath: string): Promise<stri
   try {
     realGitDir = await realpath(gitDir);
   } catch {
-    throw new GitReadError("not_found", `No git repository at ${repoPath}.`);
+    throw new GitReadError("not_found", `No git repository at ${shownRepoPath(root, repoPath)}.`);
   }
   if (!isInside(realRoot, realGitDir)) throw refusal();
   return realGitDir;
