@@ -47,7 +47,15 @@ export const jobs = {
       if (changed > 0) {
         await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
       }
-      return { refreshed: locations.length - failed, failed, changed };
+      // Entities registered since (a new service from a template, say) get their docs now, not at the hourly refresh.
+      const fresh = await db.$queryRaw<{ id: string }[]>`
+        SELECT e.id FROM entities e
+        WHERE (e.metadata->'annotations' ? 'backstage.io/techdocs-ref' OR e.metadata->'annotations' ? 'backstage.io/source-location')
+          AND NOT EXISTS (SELECT 1 FROM entity_repo_facts f WHERE f.entity_id = e.id)
+          AND NOT EXISTS (SELECT 1 FROM docs_sites d WHERE d.entity_id = e.id)
+        LIMIT 200`;
+      for (const { id } of fresh) await enqueue("docs.build", { entityId: id }, { singletonKey: `docs.build:${id}`, singletonSeconds: 300 });
+      return { refreshed: locations.length - failed, failed, changed, docsQueued: fresh.length };
     },
   },
   "scaffolder.run": {

@@ -106,7 +106,7 @@ describe("the scheduled refresh job", () => {
     await commitFiles(good.repo, { "catalog-info.yaml": [component("job-a"), component("job-c")].join("---\n") }, "add job-c");
     await commitFiles(bad.repo, { "catalog-info.yaml": "not: [valid" }, "break");
 
-    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1, changed: 1 });
+    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1, changed: 1, docsQueued: 0 });
     expect((await db.entity.findMany({ orderBy: { key: "asc" }, select: { key: true } })).map((e) => e.key)).toEqual([
       "component:default/job-a",
       "component:default/job-b",
@@ -115,5 +115,22 @@ describe("the scheduled refresh job", () => {
     // A location whose file changed sends its docs to be rebuilt (and then re-graded).
     const queued = await db.$queryRaw<{ data: { trigger: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.refresh'`;
     expect(queued.map((job) => job.data)).toEqual([{ trigger: "catalog-refresh" }]);
+  });
+
+  it("queues a docs build for entities that name their docs and were never read", async () => {
+    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    const { jobs } = await import("@/lib/jobs");
+    const platform = await createUser({ role: "platform" });
+    const documented = component("documented").replace("metadata:\n", "metadata:\n  annotations:\n    backstage.io/techdocs-ref: dir:.\n");
+    const repo = await newRepo({ "catalog-info.yaml": [documented, component("plain")].join("---\n") });
+    await addLocation(platform, repo.target);
+    const entity = await db.entity.findUniqueOrThrow({ where: { key: "component:default/documented" }, select: { id: true } });
+
+    expect(await jobs["catalog.refresh-locations"].handler()).toMatchObject({ docsQueued: 1 });
+    const builds = await db.$queryRaw<{ data: { entityId: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.build'`;
+    expect(builds.map((job) => job.data)).toEqual([{ entityId: entity.id }]);
+    // Once its repository has been read, it is not queued again.
+    await db.entityRepoFacts.create({ data: { entityId: entity.id, sourceUrl: repo.target, checkedAt: new Date() } });
+    expect(await jobs["catalog.refresh-locations"].handler()).toMatchObject({ docsQueued: 0 });
   });
 });
