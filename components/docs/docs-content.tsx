@@ -60,5 +60,13 @@ export function DocsContent({ html }: { html: string }) {
     };
   }, [html, dark, idPrefix]);
 
+  // Heading ids carry the sanitiser's "user-content-" prefix; a link written as #heading
+  // (by hand, or from before the prefix) still scrolls to it.
+  useEffect(() => {
+    const hash = decodeURIComponent(window.location.hash.slice(1));
+    if (!hash || document.getElementById(hash)) return;
+    document.getElementById(`user-content-${hash}`)?.scrollIntoView();
+  }, [html]);
+
   return <div ref={container} className="docs-content" dangerouslySetInnerHTML={{ __html: html }} />;
 }
