@@ -13,6 +13,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything except sign-in, next-auth, health, Next's assets and static files.
-  matcher: ["/((?!sign-in|api/auth|api/health|api/webhooks|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)"],
+  // Pages only: API routes answer for themselves (a session, a bearer token or a webhook
+  // signature, each with its own 401), so a token-holding client is never sent to sign-in.
+  matcher: ["/((?!sign-in|api/|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)"],
 };

@@ -125,6 +125,19 @@ test.describe("access control", () => {
 });
 
 test.describe("operations", () => {
+  test("API routes answer for themselves: a client without a session gets 401 JSON, not the sign-in page", async ({ request }) => {
+    for (const [method, path] of [
+      ["POST", "/api/v1/events"],
+      ["GET", "/api/v1/dora?service=checkout-service"],
+      ["GET", "/api/scorecards/production-readiness/csv"],
+      ["GET", "/api/scaffolder/runs/unknown"],
+    ] as const) {
+      const response = await request.fetch(path, { method, headers: { authorization: "Bearer not-a-real-token" }, maxRedirects: 0 });
+      expect(response.status(), `${method} ${path}`).toBe(401);
+      expect(response.headers()["content-type"], `${method} ${path}`).toContain("application/json");
+    }
+  });
+
   test("/api/health reports the database without a session", async ({ request }) => {
     const response = await request.get("/api/health");
     expect(response.status()).toBe(200);
