@@ -2,7 +2,8 @@ import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { gradeMetric, type MetricId, type MetricUnit, type Tier } from "@/lib/dora/benchmarks";
-import { addBuckets, BUCKET_COUNT, BUCKET_EDGES, bucketBounds, emptyBuckets, medianFromBuckets } from "@/lib/dora/buckets";
+import { addBuckets, BUCKET_COUNT, bucketBounds, emptyBuckets, medianFromBuckets } from "@/lib/dora/buckets";
+import { bucketSumsSql, EDGES_SQL } from "@/lib/dora/rollups";
 
 /*
  * DORA metrics for a service, a team or the organisation.
@@ -82,7 +83,6 @@ type PeriodStats = { deployments: number; failed: number; leadTimeSeconds: numbe
 type Window = { from: Date; to: Date; previousFrom: Date; days: number };
 
 const DAY_MS = 86_400_000;
-const EDGES_SQL = Prisma.raw(`ARRAY[${BUCKET_EDGES.join(",")}]::float8[]`);
 
 /** Rounds a range out to whole UTC days and derives the previous period. */
 function toWindow(range: { from: Date; to: Date }): Window {
@@ -127,12 +127,6 @@ function buildMetrics(current: PeriodStats, previous: PeriodStats, days: number,
 
 function distributionOf(counts: readonly number[]): DoraReport["leadTimeDistribution"] {
   return Array.from({ length: BUCKET_COUNT }, (_, i) => ({ ...bucketBounds(i), count: counts[i] ?? 0 }));
-}
-
-/** `ARRAY[sum(column[1]), …, sum(column[N])]::int[]`: element-wise sum of stored histograms. */
-function bucketSumsSql(column: Prisma.Sql): Prisma.Sql {
-  const parts = Array.from({ length: BUCKET_COUNT }, (_, i) => Prisma.sql`coalesce(sum(${column}[${Prisma.raw(String(i + 1))}]), 0)`);
-  return Prisma.sql`ARRAY[${Prisma.join(parts)}]::int[]`;
 }
 
 /** The DORA report of a service (exact), a team or the organisation (from daily rollups). */
@@ -272,8 +266,8 @@ function statsFromRollup(row: RollupRow | undefined): PeriodStats {
 const rollupSumsSql = Prisma.sql`
   coalesce(sum(d.deployments), 0)::int AS deployments,
   coalesce(sum(d.failed_deployments), 0)::int AS failed,
-  ${bucketSumsSql(Prisma.sql`d.lead_time_buckets`)} AS lead_buckets,
-  ${bucketSumsSql(Prisma.sql`d.restore_buckets`)} AS restore_buckets`;
+  ${bucketSumsSql("d.lead_time_buckets")} AS lead_buckets,
+  ${bucketSumsSql("d.restore_buckets")} AS restore_buckets`;
 
 function scopeFilter(scope: Exclude<Scope, { kind: "service" }>, column: Prisma.Sql): Prisma.Sql {
   return scope.kind === "team" ? Prisma.sql`${column} IN (SELECT key FROM entities WHERE owner = ${scope.owner})` : Prisma.sql`TRUE`;

@@ -23,7 +23,7 @@ import { BUCKET_COUNT, BUCKET_EDGES } from "@/lib/dora/buckets";
 export type EntityDay = { entityKey: string; day: string /* YYYY-MM-DD, UTC */ };
 
 // Constants, not user input: safe to inline, and lets Postgres plan width_bucket once.
-const EDGES_SQL = Prisma.raw(`ARRAY[${BUCKET_EDGES.join(",")}]::float8[]`);
+export const EDGES_SQL = Prisma.raw(`ARRAY[${BUCKET_EDGES.join(",")}]::float8[]`);
 const ZERO_BUCKETS_SQL = Prisma.raw(`array_fill(0, ARRAY[${BUCKET_COUNT}])`);
 
 /** `ARRAY[count of rows with b = 1, …, b = N]::int[]`, for a column b from width_bucket. */
@@ -83,10 +83,13 @@ const UPSERT_SQL = Prisma.sql`
     incidents_resolved = EXCLUDED.incidents_resolved,
     restore_buckets = EXCLUDED.restore_buckets`;
 
-/** Recomputes the dora_daily rows of the given (service, UTC day) pairs from the base tables, in one statement. */
-function bucketSumSql(column: string): Prisma.Sql {
-  const parts = Array.from({ length: BUCKET_COUNT }, (_, i) => Prisma.raw(`coalesce(sum(${column}[${i + 1}]), 0)`));
-  return Prisma.sql`ARRAY[${Prisma.join(parts)}]::int[]`;
+/**
+ * `ARRAY[sum(column[1]), …, sum(column[N])]::int[]`: the element-wise sum of stored
+ * histograms. `column` is a column name written in code, never user input.
+ */
+export function bucketSumsSql(column: string): Prisma.Sql {
+  const parts = Array.from({ length: BUCKET_COUNT }, (_, i) => `coalesce(sum(${column}[${i + 1}]), 0)`);
+  return Prisma.raw(`ARRAY[${parts.join(", ")}]::int[]`);
 }
 
 /** Re-sums dora_daily_total for the given days (all days when `days` is null). */
@@ -96,12 +99,13 @@ async function recomputeTotals(client: DbClient, days: string[] | null): Promise
   else await client.$executeRaw`DELETE FROM dora_daily_total`;
   await client.$executeRaw`
     INSERT INTO dora_daily_total (day, deployments, failed_deployments, lead_time_buckets, incidents_resolved, restore_buckets)
-    SELECT d.day, sum(d.deployments)::int, sum(d.failed_deployments)::int, ${bucketSumSql("d.lead_time_buckets")},
-           sum(d.incidents_resolved)::int, ${bucketSumSql("d.restore_buckets")}
+    SELECT d.day, sum(d.deployments)::int, sum(d.failed_deployments)::int, ${bucketSumsSql("d.lead_time_buckets")},
+           sum(d.incidents_resolved)::int, ${bucketSumsSql("d.restore_buckets")}
     FROM dora_daily d ${only}
     GROUP BY d.day`;
 }
 
+/** Recomputes the dora_daily rows of the given (service, UTC day) pairs from the base tables, in one statement. */
 export async function recomputeDailyRollups(client: DbClient, pairs: readonly EntityDay[]): Promise<void> {
   if (pairs.length === 0) return;
   const unique = new Map(pairs.map((p) => [`${p.entityKey}\u0000${p.day}`, p]));
@@ -189,9 +193,4 @@ export async function affectedDays(
     ) x
     ORDER BY 1, 2`;
   return rows.map((r) => ({ entityKey: r.entity_key, day: r.day }));
-}
-
-/** The UTC calendar day (YYYY-MM-DD) of an instant. */
-export function utcDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

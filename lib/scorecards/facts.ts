@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
-import { addBuckets, BUCKET_COUNT, medianFromBuckets } from "@/lib/dora/buckets";
+import { addBuckets, medianFromBuckets } from "@/lib/dora/buckets";
+import { bucketSumsSql } from "@/lib/dora/rollups";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ScorecardDefinition } from "@/lib/scorecards/schemas";
 import type { DoraWindow, EntityFacts } from "@/lib/scorecards/types";
@@ -123,12 +124,6 @@ async function loadDatabases(client: DbClient, keys: string[]): Promise<Map<stri
   return byKey;
 }
 
-/** `ARRAY[sum(column[1]), …]`: the element-wise sum of a service's daily histograms. */
-function bucketSums(column: string): Prisma.Sql {
-  const parts = Array.from({ length: BUCKET_COUNT }, (_, i) => `coalesce(sum(${column}[${i + 1}]), 0)`);
-  return Prisma.raw(`ARRAY[${parts.join(", ")}]::int[]`);
-}
-
 /**
  * DORA figures per service over each window (the last `days` whole UTC days up to and
  * including today, what the DORA pages call "last N days"), in one scan of the longest
@@ -148,7 +143,7 @@ async function loadDoraWindows(client: DbClient, keys: string[], windows: readon
   const rows = await client.$queryRaw<{ entity_key: string; band: number; deployments: number; failed: number; lead: number[]; restore: number[] }[]>`
     SELECT d.entity_key, CASE ${band} END AS band,
            sum(d.deployments)::int AS deployments, sum(d.failed_deployments)::int AS failed,
-           ${bucketSums("d.lead_time_buckets")} AS lead, ${bucketSums("d.restore_buckets")} AS restore
+           ${bucketSumsSql("d.lead_time_buckets")} AS lead, ${bucketSumsSql("d.restore_buckets")} AS restore
     FROM dora_daily d
     WHERE d.entity_key = ANY(${keys}::text[]) AND d.day >= ${starts[starts.length - 1]}::date AND d.day < ${isoDay(to)}::date
     GROUP BY 1, 2`;
