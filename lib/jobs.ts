@@ -3,6 +3,7 @@ import PgBoss from "pg-boss";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
+import { SOURCE_LOCATION, TECHDOCS_REF } from "@/lib/catalog/annotations";
 import { refreshLocation } from "@/lib/catalog/mutations";
 
 /**
@@ -45,12 +46,12 @@ export const jobs = {
       }
       // Docs and scorecards follow the catalog: rebuild what changed, then grade again.
       if (changed > 0) {
-        await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
+        await queueDocsRefresh();
       }
       // Entities registered since (a new service from a template, say) get their docs now, not at the hourly refresh.
       const fresh = await db.$queryRaw<{ id: string }[]>`
         SELECT e.id FROM entities e
-        WHERE (e.metadata->'annotations' ? 'backstage.io/techdocs-ref' OR e.metadata->'annotations' ? 'backstage.io/source-location')
+        WHERE (e.metadata->'annotations' ? ${TECHDOCS_REF} OR e.metadata->'annotations' ? ${SOURCE_LOCATION})
           AND NOT EXISTS (SELECT 1 FROM entity_repo_facts f WHERE f.entity_id = e.id)
           AND NOT EXISTS (SELECT 1 FROM docs_sites d WHERE d.entity_id = e.id)
         LIMIT 200`;
@@ -199,8 +200,13 @@ export async function startWorker(): Promise<PgBoss> {
 
 /** Whether a docs refresh is queued or running. */
 async function isDocsRefreshPending(): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM pgboss.job WHERE name = 'docs.refresh' AND state IN ('created', 'retry', 'active') LIMIT 1`;
-  return rows.length > 0;
+  const boss = await connect({ worker: false });
+  return (await boss.getQueueSize("docs.refresh", { before: "completed" })) > 0;
+}
+
+/** Queues a refresh of every entity's docs; refreshes asked for within a minute run once. */
+async function queueDocsRefresh(): Promise<void> {
+  await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
 }
 
 /**
@@ -210,7 +216,7 @@ async function isDocsRefreshPending(): Promise<boolean> {
 async function catchUp(): Promise<void> {
   const [entities, sites, runs] = await Promise.all([db.entity.count({ take: 1 }), db.docsSite.count({ take: 1 }), db.scorecardRun.count({ take: 1 })]);
   if (entities === 0) return;
-  if (sites === 0) await enqueue("docs.refresh", { trigger: "catalog-refresh" }, { singletonKey: "docs.refresh", singletonSeconds: 60 });
+  if (sites === 0) await queueDocsRefresh();
   else if (runs === 0) await queueScorecardEvaluation("schedule");
 }
 

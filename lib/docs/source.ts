@@ -21,8 +21,9 @@ import type { GitRepository } from "@/lib/git/tree";
  * there by the platform team or through the form, and are not restricted.
  */
 
-export const TECHDOCS_REF = "backstage.io/techdocs-ref";
-export const SOURCE_LOCATION = "backstage.io/source-location";
+import { SOURCE_LOCATION, TECHDOCS_REF } from "@/lib/catalog/annotations";
+
+export { SOURCE_LOCATION, TECHDOCS_REF };
 
 /** A folder of a repository at a ref. */
 export interface RepoSpot {

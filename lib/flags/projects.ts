@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
 /** The annotation naming the Unleash project that holds a service's flags. */
-export const UNLEASH_PROJECT_ANNOTATION = "unleash.io/project-id";
+import { UNLEASH_PROJECT as UNLEASH_PROJECT_ANNOTATION } from "@/lib/catalog/annotations";
 
 /** The Unleash project of an entity: its annotation, else PAVE_UNLEASH_DEFAULT_PROJECT, else none. */
 export function flagsProjectFor(entity: { metadata: unknown }): string | null {

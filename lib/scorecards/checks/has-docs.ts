@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCheck } from "@/lib/scorecards/types";
 
-export const TECHDOCS_REF_ANNOTATION = "backstage.io/techdocs-ref";
+import { TECHDOCS_REF } from "@/lib/catalog/annotations";
 
 /** The entity has documentation: rendered docs, docs in its repository, or a techdocs-ref annotation not yet checked. */
 export const hasDocs = defineCheck({
@@ -14,10 +14,10 @@ export const hasDocs = defineCheck({
     if (repo?.hasDocs) return { passed: true, message: `Docs found in ${repo.sourceUrl}` };
     // A declaration whose repository cannot be read is not docs anyone can open.
     if (repo?.error) return { passed: false, message: `No docs found; the repository could not be read: ${repo.error}` };
-    if (entity.annotations[TECHDOCS_REF_ANNOTATION] && !repo) {
-      return { passed: true, message: `Docs are declared with ${TECHDOCS_REF_ANNOTATION}: ${entity.annotations[TECHDOCS_REF_ANNOTATION]} (not built yet)` };
+    if (entity.annotations[TECHDOCS_REF] && !repo) {
+      return { passed: true, message: `Docs are declared with ${TECHDOCS_REF}: ${entity.annotations[TECHDOCS_REF]} (not built yet)` };
     }
     if (repo) return { passed: false, message: `No docs/ folder or README found in ${repo.sourceUrl}` };
-    return { passed: false, message: `No ${TECHDOCS_REF_ANNOTATION} annotation and no repository Pave could read` };
+    return { passed: false, message: `No ${TECHDOCS_REF} annotation and no repository Pave could read` };
   },
 });

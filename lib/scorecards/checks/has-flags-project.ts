@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { defineCheck } from "@/lib/scorecards/types";
 
-// The same annotation lib/flags/projects.ts reads; that module is server-only, checks are not.
-const UNLEASH_PROJECT_ANNOTATION = "unleash.io/project-id";
+import { UNLEASH_PROJECT as UNLEASH_PROJECT_ANNOTATION } from "@/lib/catalog/annotations";
 
 /**
  * The entity names its Unleash project. Pave's default project (PAVE_UNLEASH_DEFAULT_PROJECT)
