@@ -107,7 +107,7 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
   }
 
   // An hourly refresh of an unchanged repository costs one call per repository, not a tree walk.
-  const known: { unchanged: boolean; docsCommit?: string } = options.force ? { unchanged: false } : await findUnchanged(entityId, reader, source, commit, limits);
+  const known: Unchanged = options.force ? { unchanged: false, site: null } : await findUnchanged(entityId, reader, source, commit, limits);
   if (known.unchanged) {
     await db.entityRepoFacts.update({ where: { entityId }, data: { checkedAt: new Date() } });
     return { status: "skipped" };
@@ -149,10 +149,9 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
       throw new DocsBuildError(plan.mode === "mkdocs" ? `No Markdown found in ${plan.root || "the repository root"}, the docs_dir of mkdocs.yml.` : NO_MARKDOWN);
     }
     const fingerprint = buildFingerprint(plan.commit, limits);
-    if (!options.force) {
-      const site = await db.docsSite.findUnique({ where: { entityId }, select: { status: true, commitSha: true, sourceUrl: true } });
-      if (site?.status === "ready" && site.commitSha === fingerprint && site.sourceUrl === source.docs.url) return { status: "skipped" };
-    }
+    // The facts changed but the docs may not have (read by findUnchanged, unless forced).
+    const site = known.site;
+    if (site?.status === "ready" && site.commitSha === fingerprint && site.sourceUrl === source.docs.url) return { status: "skipped" };
 
     const built = await renderSite(reader, source.docs, plan, limits, {
       pageHref: (pagePath) => `${entityHref(entity)}?tab=docs&path=${encodeURIComponent(pagePath)}`,
@@ -187,32 +186,35 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
  * either a ready site with the same fingerprint or, for an entity that declares no docs,
  * no site. Also answers the docs commit when it had to resolve it (docs in another repository).
  */
+type StoredSite = { status: string; commitSha: string | null; sourceUrl: string };
+type Unchanged = { unchanged: boolean; docsCommit?: string; site: StoredSite | null };
+
 async function findUnchanged(
   entityId: string,
   reader: GitTreeReader,
   source: DocsSource,
   commit: string,
   limits: { maxFiles: number; maxBytes: number },
-): Promise<{ unchanged: boolean; docsCommit?: string }> {
+): Promise<Unchanged> {
   const [facts, site] = await Promise.all([
     db.entityRepoFacts.findUnique({ where: { entityId }, select: { commitSha: true, error: true, sourceUrl: true, hasDocs: true } }),
     db.docsSite.findUnique({ where: { entityId }, select: { status: true, commitSha: true, sourceUrl: true } }),
   ]);
-  if (!facts || facts.error !== null || facts.commitSha !== commit || facts.sourceUrl !== source.repo.url) return { unchanged: false };
-  if (!source.declared) return { unchanged: site === null };
+  if (!facts || facts.error !== null || facts.commitSha !== commit || facts.sourceUrl !== source.repo.url) return { unchanged: false, site };
+  if (!source.declared) return { unchanged: site === null, site };
   // Docs named by techdocs-ref always count; facts from before the annotation may say otherwise.
-  if (source.annotated && !facts.hasDocs) return { unchanged: false };
-  if (site?.status !== "ready" || site.sourceUrl !== source.docs.url) return { unchanged: false };
-  if (sameRepository(source.repo, source.docs)) return { unchanged: site.commitSha === buildFingerprint(commit, limits) };
+  if (source.annotated && !facts.hasDocs) return { unchanged: false, site };
+  if (site?.status !== "ready" || site.sourceUrl !== source.docs.url) return { unchanged: false, site };
+  if (sameRepository(source.repo, source.docs)) return { unchanged: site.commitSha === buildFingerprint(commit, limits), site };
   let docsCommit: string;
   try {
     await checkMirror(source.docs);
     docsCommit = await reader.resolveCommit(source.docs.repo, source.docs.ref);
   } catch {
     // The build itself reports what is wrong.
-    return { unchanged: false };
+    return { unchanged: false, site };
   }
-  return { unchanged: site.commitSha === buildFingerprint(docsCommit, limits), docsCommit };
+  return { unchanged: site.commitSha === buildFingerprint(docsCommit, limits), docsCommit, site };
 }
 
 /**
