@@ -7,7 +7,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { requireUser } from "@/lib/auth/session";
 import { canEditEntity } from "@/lib/catalog/permissions";
 import { entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
-import { getEntityDetail } from "@/lib/catalog/queries";
+import type { EntityDetail } from "@/lib/catalog/queries";
 import { publicMessage } from "@/lib/errors";
 import { isUnleashConfigured, listProjectFlags, UnleashUnavailableError, type FlagView } from "@/lib/flags/admin";
 import { flagsProjectFor } from "@/lib/flags/projects";
@@ -132,12 +132,11 @@ export function FlagTable({ serviceKey, flags, editable }: { serviceKey: string;
 }
 
 /** A service's flags from its Unleash project, as shown in the catalog's Flags tab. */
-export async function ServiceFlags({ entityKey }: { entityKey: string }) {
+export async function ServiceFlags({ entity }: { entity: EntityDetail }) {
   if (!isUnleashConfigured()) return <FlagsNotConfigured />;
   const user = await requireUser();
-  const entity = await getEntityDetail(entityKey);
-  const projectId = entity ? flagsProjectFor(entity) : null;
-  if (!entity || !projectId) {
+  const projectId = flagsProjectFor(entity);
+  if (!projectId) {
     return (
       <EmptyState icon={Flag} title="No flags project">
         This service has no flags project: add the <code className="font-mono text-xs">unleash.io/project-id</code> annotation.

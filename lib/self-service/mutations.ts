@@ -241,6 +241,7 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
   let changed = 0;
   let requeued = 0;
   const { enqueue } = await import("@/lib/jobs");
+  const writer = getGitWriter();
   for (const request of open) {
     if (!request.prNumber) {
       await enqueue("self-service.open-pull-request", { requestId: request.id });
@@ -248,7 +249,7 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
       continue;
     }
     try {
-      const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
+      const pr = await writer.getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
       if (await applyRequestStatus(request.id, statusForPullRequest(pr), null, "reconciled with the pull request")) changed += 1;
     } catch (error) {
       log.warn({ requestId: request.id, err: error instanceof Error ? { message: error.message } : undefined }, "could not reconcile a database request");

@@ -212,7 +212,7 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
 
       {tab === "infrastructure" ? <InfrastructureTab entityKey={entity.key} kind={entity.kind} /> : null}
 
-      {tab === "flags" ? <ServiceFlags entityKey={entity.key} /> : null}
+      {tab === "flags" ? <ServiceFlags entity={entity} /> : null}
 
       {tab === "source" ? (
         <div className="grid gap-4 lg:grid-cols-3">
