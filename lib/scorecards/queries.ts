@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { StoredCheck } from "@/lib/scorecards/types";
 import type { ScorecardDefinition } from "@/lib/scorecards/schemas";
+import { cache } from "react";
 import { getResultSnapshot, snapshotMatcher } from "@/lib/scorecards/snapshot";
 
 /*
@@ -73,6 +74,11 @@ const ENTITY_TREND_POINTS = 200;
 
 const SCORECARD_SELECT = { id: true, name: true, title: true, description: true, source: true, path: true, error: true, definition: true } as const;
 type ScorecardRow = Prisma.ScorecardGetPayload<{ select: typeof SCORECARD_SELECT }>;
+
+// The overview page shows the aggregates and the entity list of one scorecard: within a
+// request, both read its row and its snapshot (with the freshness checks) once.
+const scorecardByName = cache((name: string) => db.scorecard.findUnique({ where: { name }, select: SCORECARD_SELECT }));
+const snapshotOf = cache(getResultSnapshot);
 
 // The stored definition was validated when it was written (schemas.ts); null while refused.
 const definitionOf = (row: { definition: unknown }) => (row.definition ?? null) as ScorecardDefinition | null;
@@ -197,13 +203,13 @@ function cleanFilter(filter: ScorecardFilter): ScorecardFilter {
 
 /** A scorecard's page: level distribution, team leaderboard, most failing rules and trend, for a filter. Null when it does not exist. */
 export async function getScorecardOverview(name: string, rawFilter: ScorecardFilter): Promise<ScorecardOverview | null> {
-  const row = await db.scorecard.findUnique({ where: { name }, select: SCORECARD_SELECT });
+  const row = await scorecardByName(name);
   if (!row) return null;
   const filter = cleanFilter(rawFilter);
   const definition = definitionOf(row);
   const [scorecard, snapshot, runs] = await Promise.all([
     toListItem(row),
-    getResultSnapshot(row.id),
+    snapshotOf(row.id),
     db.scorecardRun.findMany({
       where: { scorecardId: row.id, status: "succeeded" },
       orderBy: { startedAt: "desc" },
@@ -289,9 +295,9 @@ export async function listScorecardEntities(
 ): Promise<{ rows: ScorecardEntityRow[]; total: number; page: number; pageSize: number }> {
   const pageSize = SCORECARD_ENTITIES_PAGE_SIZE;
   const current = Number.isInteger(page) && page > 0 ? page : 1;
-  const row = await db.scorecard.findUnique({ where: { name }, select: { id: true, definition: true } });
+  const row = await scorecardByName(name);
   if (!row) return { rows: [], total: 0, page: current, pageSize };
-  const snapshot = await getResultSnapshot(row.id);
+  const snapshot = await snapshotOf(row.id);
   const matches = snapshotMatcher(snapshot, { ...cleanFilter(rawFilter), level: rawFilter.level });
   const ids: string[] = [];
   let total = 0;
