@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { StoredCheck } from "@/lib/scorecards/types";
-import type { ScorecardDefinition } from "@/lib/scorecards/schemas";
+import { cleanScorecardFilter, type ScorecardDefinition, type ScorecardFilter } from "@/lib/scorecards/schemas";
 import { cache } from "react";
 import { getResultSnapshot, snapshotMatcher } from "@/lib/scorecards/snapshot";
 
@@ -38,7 +38,7 @@ export type EntityScorecardView = {
   rules: RuleOutcomeView[];
   trend: { at: Date; levelRank: number; passed: number; total: number }[];
 };
-export type ScorecardFilter = { owner?: string; system?: string; lifecycle?: string }; // owner and system are ref keys, e.g. group:default/team-checkout
+export type { ScorecardFilter };
 export type ScorecardOverview = {
   scorecard: ScorecardListItem;
   filter: ScorecardFilter;
@@ -193,19 +193,11 @@ function filterSql(scorecardId: string, filter: ScorecardFilter): Prisma.Sql {
 }
 
 // Empty strings from a form mean "any".
-function cleanFilter(filter: ScorecardFilter): ScorecardFilter {
-  const out: ScorecardFilter = {};
-  if (filter.owner) out.owner = filter.owner;
-  if (filter.system) out.system = filter.system;
-  if (filter.lifecycle) out.lifecycle = filter.lifecycle;
-  return out;
-}
-
 /** A scorecard's page: level distribution, team leaderboard, most failing rules and trend, for a filter. Null when it does not exist. */
 export async function getScorecardOverview(name: string, rawFilter: ScorecardFilter): Promise<ScorecardOverview | null> {
   const row = await scorecardByName(name);
   if (!row) return null;
-  const filter = cleanFilter(rawFilter);
+  const filter = cleanScorecardFilter(rawFilter);
   const definition = definitionOf(row);
   const [scorecard, snapshot, runs] = await Promise.all([
     toListItem(row),
@@ -298,7 +290,7 @@ export async function listScorecardEntities(
   const row = await scorecardByName(name);
   if (!row) return { rows: [], total: 0, page: current, pageSize };
   const snapshot = await snapshotOf(row.id);
-  const matches = snapshotMatcher(snapshot, { ...cleanFilter(rawFilter), level: rawFilter.level });
+  const matches = snapshotMatcher(snapshot, { ...cleanScorecardFilter(rawFilter), level: rawFilter.level });
   const ids: string[] = [];
   let total = 0;
   const from = (current - 1) * pageSize;
@@ -356,7 +348,7 @@ export async function scorecardCsv(name: string, rawFilter: ScorecardFilter): Pr
   const rows = await db.$queryRaw<{ key: string; title: string; owner: string; system: string; lifecycle: string; level: string; passed: number; total: number; failed: string[] }[]>`
     SELECT e.key, e.title, e.owner, e.system, e.lifecycle, r.level, r.passed, r.total, r.failed
     FROM scorecard_results r JOIN entities e ON e.id = r.entity_id
-    WHERE ${filterSql(row.id, cleanFilter(rawFilter))}
+    WHERE ${filterSql(row.id, cleanScorecardFilter(rawFilter))}
     ORDER BY e.key`;
   const header = ["entity", "title", "owner", "system", "lifecycle", "level", "passed", "total", "failed_rules"];
   const lines = [header.join(",")];

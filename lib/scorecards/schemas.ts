@@ -290,3 +290,15 @@ function describeIssue(issue: Issue): string {
   if (issue.input === undefined) return "is required";
   return `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : issue.expected}`;
 }
+
+/** A scorecard page's filters; owner and system are ref keys, e.g. group:default/team-checkout. */
+export type ScorecardFilter = { owner?: string; system?: string; lifecycle?: string };
+
+/** Only the filters that are set (the URL, the queries and the CSV link all agree on this). */
+export function cleanScorecardFilter(filter: ScorecardFilter): ScorecardFilter {
+  const out: ScorecardFilter = {};
+  if (filter.owner) out.owner = filter.owner;
+  if (filter.system) out.system = filter.system;
+  if (filter.lifecycle) out.lifecycle = filter.lifecycle;
+  return out;
+}

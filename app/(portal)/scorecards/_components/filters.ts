@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NO_LEVEL_ID, scorecardNameSchema } from "@/lib/scorecards/schemas";
+import { cleanScorecardFilter, NO_LEVEL_ID, scorecardNameSchema } from "@/lib/scorecards/schemas";
 
 /**
  * The overview's URL state (?owner=&system=&lifecycle=&level=&page=), shared by the
@@ -56,14 +56,6 @@ export function parseCsvFilters(params: URLSearchParams): { ok: true; filter: Sc
   return { ok: false, error: `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"}` };
 }
 
-/** Only the filters (team, system, lifecycle) of a state, without empty ones. */
-export function filtersOf(state: ScorecardFilters): ScorecardFilters {
-  const out: ScorecardFilters = {};
-  if (state.owner) out.owner = state.owner;
-  if (state.system) out.system = state.system;
-  if (state.lifecycle) out.lifecycle = state.lifecycle;
-  return out;
-}
 
 function toParams(state: Partial<OverviewState>): URLSearchParams {
   const params = new URLSearchParams();
@@ -99,7 +91,7 @@ export function scorecardHref(scorecard: { name: string; error: string | null; l
 
 /** The CSV export URL with the same filters as the page (the level and page don't apply). */
 export function csvHref(name: string, state: ScorecardFilters): string {
-  const query = toParams(filtersOf(state)).toString();
+  const query = toParams(cleanScorecardFilter(state)).toString();
   const base = `/api/scorecards/${encodeURIComponent(name)}/csv`;
   return query ? `${base}?${query}` : base;
 }

@@ -20,7 +20,8 @@ import { requireUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { entityHref, refLabel } from "@/lib/catalog/paths";
 import { getScorecardOverview, listScorecardEntities, type LevelView, type ScorecardOverview } from "@/lib/scorecards/queries";
-import { csvHref, filtersOf, NO_LEVEL, overviewHref, parseOverviewState, nameFromParam, type OverviewState } from "../../_components/filters";
+import { cleanScorecardFilter } from "@/lib/scorecards/schemas";
+import { csvHref, NO_LEVEL, overviewHref, parseOverviewState, nameFromParam, type OverviewState } from "../../_components/filters";
 import { FilterForm } from "../../_components/filter-form";
 
 type Params = { name: string };
@@ -34,7 +35,7 @@ export default async function ScorecardOverviewPage({ params, searchParams }: { 
   const name = nameFromParam((await params).name);
   if (!name) notFound();
   const state = parseOverviewState(await searchParams);
-  const filter = filtersOf(state);
+  const filter = cleanScorecardFilter(state);
   const level = state.level === NO_LEVEL ? "" : state.level;
   const [overview, entities] = await Promise.all([
     getScorecardOverview(name, filter),
