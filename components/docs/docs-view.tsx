@@ -4,7 +4,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { BuildDocsButton } from "@/components/docs/build-docs-button";
 import { DocsContent } from "@/components/docs/docs-content";
-import { RelativeTime } from "@/components/docs/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { docsPageHref, normaliseDocsPath as normalisePath } from "@/components/docs/paths";
 import { getDocsPage, getDocsSite, type DocsNavItem } from "@/lib/docs/queries";
 

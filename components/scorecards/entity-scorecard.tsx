@@ -2,7 +2,7 @@ import Link from "next/link";
 import { CheckCircle2, ListChecks, XCircle } from "lucide-react";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { RelativeTime } from "@/components/docs/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { HowToFixLink } from "@/components/scorecards/how-to-fix-link";
 import { LevelBadge } from "@/components/scorecards/level-badge";
 import { ScorecardTrendChart } from "@/components/scorecards/scorecard-trend-chart";

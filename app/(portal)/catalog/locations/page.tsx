@@ -7,10 +7,11 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listLocations } from "@/lib/catalog/queries";
 import { LocationActions } from "./_components/location-actions";
+import { formatUtc } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Locations" };
 
-const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never");
+const when = (d: Date | null) => (d ? formatUtc(d) : "never");
 
 export default async function LocationsPage() {
   const locations = await listLocations();

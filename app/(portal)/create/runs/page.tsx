@@ -8,10 +8,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
 import { listRuns } from "@/lib/scaffolder/queries";
+import { formatUtc } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Runs" };
 
-const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   await requireUser();
@@ -45,7 +45,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
                       </Link>
                     </TableCell>
                     <TableCell>{r.createdBy ?? "—"}</TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">{when(r.createdAt)}</TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">{formatUtc(r.createdAt)}</TableCell>
                     <TableCell className="max-w-md">
                       <Badge variant={r.status === "failed" ? "destructive" : r.status === "succeeded" ? "default" : "secondary"}>{r.status}</Badge>
                       {r.error ? <p className="mt-1 truncate text-xs text-destructive" title={r.error}>{r.error}</p> : null}

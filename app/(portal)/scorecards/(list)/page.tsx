@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { RelativeTime } from "@/components/docs/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { LevelBadge } from "@/components/scorecards/level-badge";
 import { LevelDistributionBar } from "@/components/scorecards/level-distribution-bar";
 import { requireUser } from "@/lib/auth/session";

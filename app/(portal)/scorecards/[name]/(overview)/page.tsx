@@ -10,7 +10,7 @@ import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { RelativeTime } from "@/components/docs/relative-time";
+import { RelativeTime } from "@/components/relative-time";
 import { HowToFixLink } from "@/components/scorecards/how-to-fix-link";
 import { LevelBadge } from "@/components/scorecards/level-badge";
 import { LevelChart } from "@/components/scorecards/level-chart";

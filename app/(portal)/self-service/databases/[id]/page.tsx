@@ -11,6 +11,7 @@ import { getRequestDetail } from "@/lib/self-service/queries";
 import { infraRepo } from "@/lib/self-service/infra-repo";
 import { StatusBadge } from "@/components/self-service/status-badge";
 import { DecisionButtons } from "./_components/decision-buttons";
+import { formatUtc } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Database request" };
 
@@ -68,7 +69,7 @@ export default async function DatabaseRequestPage({ params }: { params: Promise<
                       <span className={`mt-1 size-3 shrink-0 rounded-full ${done ? "bg-primary" : "border border-input"}`} aria-hidden />
                       <div className="text-sm">
                         <p className={done ? "font-medium" : "text-muted-foreground"}>{step.label}</p>
-                        {event ? <p className="text-xs text-muted-foreground">{event.at.toISOString().replace("T", " ").slice(0, 16)} UTC{event.actorEmail ? ` · ${event.actorEmail}` : ""}</p> : null}
+                        {event ? <p className="text-xs text-muted-foreground">{formatUtc(event.at)}{event.actorEmail ? ` · ${event.actorEmail}` : ""}</p> : null}
                       </div>
                     </li>
                   );

@@ -22,6 +22,7 @@ import { DoraSection } from "@/app/(portal)/dora/_components/dora-section";
 import { ServiceFlags } from "@/components/flags/service-flags";
 import { DocsView } from "@/components/docs/docs-view";
 import { EntityScorecard } from "@/components/scorecards/entity-scorecard";
+import { formatUtc } from "@/components/relative-time";
 
 type Params = { kind: string; namespace: string; name: string };
 
@@ -228,10 +229,10 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
                     <Field label="Location">
                       <span className="break-all font-mono text-xs">{entity.location.target}</span>
                     </Field>
-                    <Field label="Last read">{entity.location.lastRefreshedAt ? entity.location.lastRefreshedAt.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never"}</Field>
+                    <Field label="Last read">{entity.location.lastRefreshedAt ? formatUtc(entity.location.lastRefreshedAt) : "never"}</Field>
                   </>
                 ) : null}
-                <Field label="Updated">{entity.updatedAt.toISOString().replace("T", " ").slice(0, 16)} UTC</Field>
+                <Field label="Updated">{formatUtc(entity.updatedAt)}</Field>
                 {Object.entries(annotations).map(([k, v]) => (
                   <Field key={k} label={k}>
                     <span className="break-all font-mono text-xs">{v}</span>

@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import type { RunView } from "@/lib/scaffolder/queries";
+import { formatUtc } from "@/components/relative-time";
 
 const FINISHED = new Set(["succeeded", "failed"]);
 
@@ -57,7 +58,7 @@ export function RunProgress({ initial }: { initial: RunView }) {
         </Badge>
       </div>
       <p className="-mt-3 text-sm text-muted-foreground">
-        Started by {run.createdBy ?? "someone"} on {run.createdAt.replace("T", " ").slice(0, 16)} UTC
+        Started by {run.createdBy ?? "someone"} on {formatUtc(new Date(run.createdAt))}
         {run.finishedAt ? `, finished ${run.finishedAt.replace("T", " ").slice(11, 19)} UTC` : ""}
       </p>
 
