@@ -88,7 +88,7 @@ export async function registerPublishedLocation(actor: AuditActor, target: strin
   if (!existing) return createLocation(actor, target);
   const refreshed = await refreshLocation(existing.id, actor);
   if (!refreshed.ok) throw new AppError("UNAVAILABLE", refreshed.error ?? "The catalog could not read the new repository.");
-  return { entities: (await readLocation(target)).entities };
+  return { entities: refreshed.entities ?? [] };
 }
 
 /**
@@ -99,7 +99,7 @@ export async function registerPublishedLocation(actor: AuditActor, target: strin
 export async function refreshLocation(
   locationId: string,
   actor: AuditActor = null,
-): Promise<{ ok: boolean; summary?: WriteSummary; error?: string; changed?: boolean }> {
+): Promise<{ ok: boolean; summary?: WriteSummary; entities?: CatalogEntity[]; error?: string; changed?: boolean }> {
   const location = await db.location.findUnique({ where: { id: locationId }, select: { id: true, target: true, lastSha: true } });
   if (!location) throw new AppError("NOT_FOUND", "That location no longer exists.");
   try {
@@ -109,14 +109,14 @@ export async function refreshLocation(
       async (tx) => {
         const summary = await writeEntities(tx, entities, { type: "location", locationId });
         await tx.location.update({ where: { id: locationId }, data: { lastRefreshedAt: new Date(), lastSha: sha, lastError: null } });
-        if (actor || summary.created.length || summary.deleted.length || sha !== location.lastSha) {
+        if (actor || summary.created.length || summary.deleted.length || changed) {
           await recordAudit(tx, { actor, action: "catalog.location.refresh", target: { type: "location", id: locationId }, data: summaryForAudit(summary) });
         }
         return summary;
       },
       { timeout: 60_000 },
     );
-    return { ok: true, summary, changed };
+    return { ok: true, summary, entities, changed };
   } catch (error) {
     const message =
       error instanceof CatalogImportError
