@@ -24,9 +24,10 @@ import { ensureLocalInfraRepo, infraRepo } from "@/lib/self-service/infra-repo";
 import { databaseRequestFormSchema, SERVICE_NAME_MAX, SERVICE_NAME_PATTERN, type DatabaseRequestFormInput } from "@/lib/self-service/rules";
 import { getEnv } from "@/lib/env";
 import { isFlagEnabled } from "@/lib/flags/evaluate";
+import { OPEN_STATUSES } from "@/lib/self-service/schemas";
 
 /** Statuses in which a request still counts: another one for the same service and environment is refused. */
-export const ACTIVE_STATUSES = ["submitted", "pr_opened", "approved", "changes_requested", "provisioned"];
+export const ACTIVE_STATUSES = [...OPEN_STATUSES, "provisioned"];
 
 /** Shown, and returned by createDatabaseRequest, while the pave.self-service-submissions kill switch is off. */
 export const SUBMISSIONS_PAUSED_MESSAGE = "Self-service requests are paused by the platform team. Existing requests stay visible.";
@@ -237,7 +238,7 @@ export async function applyRequestStatus(requestId: string, status: string, acto
 /** Re-reads open requests' pull requests (the periodic job that catches missed webhooks). */
 export async function reconcileDatabaseRequests(): Promise<{ checked: number; changed: number; requeued: number }> {
   const repo = infraRepo();
-  const open = await db.databaseRequest.findMany({ where: { status: { in: ["submitted", "pr_opened", "approved", "changes_requested"] } }, select: { id: true, prNumber: true } });
+  const open = await db.databaseRequest.findMany({ where: { status: { in: OPEN_STATUSES } }, select: { id: true, prNumber: true } });
   let changed = 0;
   let requeued = 0;
   const { enqueue } = await import("@/lib/jobs");

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
+import { OPEN_STATUSES } from "@/lib/self-service/schemas";
 
 const listSelect = {
   id: true,
@@ -47,7 +48,7 @@ export async function listMyRequests(user: CurrentUser): Promise<RequestListItem
 /** The platform team's queue: requests waiting for a decision, oldest first. */
 export async function listOpenRequests(): Promise<RequestListItem[]> {
   const rows = await db.databaseRequest.findMany({
-    where: { status: { in: ["submitted", "pr_opened", "approved", "changes_requested"] } },
+    where: { status: { in: OPEN_STATUSES } },
     orderBy: { createdAt: "asc" },
     take: 200,
     select: listSelect,
