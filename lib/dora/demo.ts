@@ -1,4 +1,5 @@
 import type { DbClient } from "@/lib/db";
+import { DAY, HOUR } from "@/lib/dora/buckets";
 
 /**
  * Deterministic demo delivery data: 180 days of deployments, changes and incidents for
@@ -17,8 +18,6 @@ type Profile = {
   restore: [number, number];
 };
 
-const HOUR = 3600;
-const DAY = 24 * HOUR;
 
 // Each team tells a different story on the dashboards.
 const PROFILES: Record<string, Profile> = {
