@@ -1,7 +1,8 @@
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { withRetry, type RetryDecision } from "@/lib/git/retry";
+import { createOctokit, githubMessage, httpStatus, requestWithTimeout, responseData, responseHeaders, TOKEN_SETTING } from "@/lib/git/octokit";
 import {
   checkPullRequestLabels,
   checkPullRequestNumber,
@@ -29,8 +30,6 @@ import {
 } from "@/lib/git/writer";
 
 const REQUEST_TIMEOUT_MS = 15_000;
-const TOKEN_SETTING = "GITHUB_TOKEN";
-const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 /** Reviews are read 100 a page; this many pages is far beyond any real pull request. */
 const MAX_REVIEW_PAGES = 30;
 
@@ -79,12 +78,7 @@ export class GitHubWriter implements GitWriter {
   constructor(options: GitHubWriterOptions) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
     this.retry = options.retry ?? {};
-    this.octokit = new Octokit({
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : {}),
-      auth: options.token,
-      userAgent: "pave",
-      log: silentLog,
-    });
+    this.octokit = createOctokit({ baseUrl: options.baseUrl, token: options.token });
   }
 
   async createRepository(input: CreateRepositoryInput): Promise<CreateRepositoryResult> {
@@ -147,7 +141,7 @@ export class GitHubWriter implements GitWriter {
         )) as PullRequest;
       } catch (error) {
         // A retried create whose first attempt succeeded, or a concurrent run.
-        if (!(status(error) === 422 && /pull request already exists/i.test(validationText(error)))) throw error;
+        if (!(httpStatus(error) === 422 && /pull request already exists/i.test(validationText(error)))) throw error;
         pull = await this.findOpenPull(spec, context);
         if (!pull) throw error;
         created = false;
@@ -219,7 +213,7 @@ export class GitHubWriter implements GitWriter {
       )) as Repository;
     } catch (error) {
       if (isNameTaken(error)) return undefined;
-      if (status(error) !== 404) throw this.toAppError(error, context);
+      if (httpStatus(error) !== 404) throw this.toAppError(error, context);
     }
     // Not an organization: the owner may be the token's own account.
     const user = await this.call({ action: "read the token's user", permission: "" }, (request) =>
@@ -288,7 +282,7 @@ export class GitHubWriter implements GitWriter {
     try {
       await this.call(context, (request) => this.octokit.rest.git.createRef({ owner, repo: name, ref: `refs/${ref}`, sha: commit.sha, request }));
     } catch (error) {
-      if (!(status(error) === 422 && /already exists/i.test(validationText(error)))) throw error;
+      if (!(httpStatus(error) === 422 && /already exists/i.test(validationText(error)))) throw error;
       await this.call(context, (request) => this.octokit.rest.git.updateRef({ owner, repo: name, ref, sha: commit.sha, force: true, request }));
     }
   }
@@ -310,7 +304,7 @@ export class GitHubWriter implements GitWriter {
       try {
         await this.call(context, (request) => this.octokit.rest.git.deleteRef({ owner, repo: name, ref: `heads/${autoBranch}`, request }));
       } catch (error) {
-        if (status(error) !== 422) throw error; // already gone
+        if (httpStatus(error) !== 422) throw error; // already gone
       }
     }
   }
@@ -326,8 +320,8 @@ export class GitHubWriter implements GitWriter {
     try {
       sha = (await this.call(context, (request) => this.octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}`, request }))).object.sha;
     } catch (error) {
-      if (status(error) === 404) return undefined;
-      if (status(error) === 409) return "empty";
+      if (httpStatus(error) === 404) return undefined;
+      if (httpStatus(error) === 409) return "empty";
       throw error;
     }
     const commit = await this.call(context, (request) => this.octokit.rest.git.getCommit({ owner, repo, commit_sha: sha, request }));
@@ -360,14 +354,14 @@ export class GitHubWriter implements GitWriter {
     try {
       baseSha = (await this.call(context, (request) => this.octokit.rest.git.getRef({ owner, repo, ref: `heads/${base}`, request }))).object.sha;
     } catch (error) {
-      if (status(error) === 404 || status(error) === 409) throw new AppError("NOT_FOUND", `There is no branch "${base}" in ${owner}/${repo} on GitHub.`);
+      if (httpStatus(error) === 404 || httpStatus(error) === 409) throw new AppError("NOT_FOUND", `There is no branch "${base}" in ${owner}/${repo} on GitHub.`);
       throw error;
     }
     const sha = await this.createChangeCommit(spec, baseSha, context);
     try {
       await this.call(context, (request) => this.octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${spec.branchName}`, sha, request }));
     } catch (error) {
-      if (!(status(error) === 422 && /already exists/i.test(validationText(error)))) throw error;
+      if (!(httpStatus(error) === 422 && /already exists/i.test(validationText(error)))) throw error;
       // A retried create that had succeeded is fine; someone else's branch is not.
       const now = await this.call(context, (request) => this.octokit.rest.git.getRef({ owner, repo, ref: `heads/${spec.branchName}`, request }));
       if (now.object.sha !== sha) {
@@ -390,7 +384,7 @@ export class GitHubWriter implements GitWriter {
         this.octokit.rest.git.updateRef({ owner: spec.owner, repo: spec.repo, ref: `heads/${spec.branchName}`, sha, force: false, request }),
       );
     } catch (error) {
-      if (status(error) === 422) {
+      if (httpStatus(error) === 422) {
         throw new AppError("CONFLICT", `The branch "${spec.branchName}" in ${spec.owner}/${spec.repo} changed while Pave was updating it. Try again.`);
       }
       throw error;
@@ -419,7 +413,7 @@ export class GitHubWriter implements GitWriter {
         this.octokit.rest.issues.addLabels({ owner: spec.owner, repo: spec.repo, issue_number: pull.number, labels: missing, request }),
       );
     } catch (error) {
-      if (status(error) !== 422) throw error;
+      if (httpStatus(error) !== 422) throw error;
       const reason = validationText(error);
       throw new AppError(
         "INVALID",
@@ -448,7 +442,7 @@ export class GitHubWriter implements GitWriter {
         }),
       );
     } catch (error) {
-      if (status(error) !== 422) throw error;
+      if (httpStatus(error) !== 422) throw error;
       const who = [...reviewers, ...teamReviewers.map((slug) => `team ${slug}`)].join(", ");
       throw new AppError(
         "INVALID",
@@ -466,27 +460,19 @@ export class GitHubWriter implements GitWriter {
    */
   private async call<T>(context: CallContext, fn: (request: { signal: AbortSignal }) => Promise<{ data: T }>): Promise<T> {
     return withRetry(
-      async () => {
-        const signal = AbortSignal.timeout(this.timeoutMs);
-        try {
-          return (await fn({ signal })).data;
-        } catch (error) {
-          if (signal.aborted) throw new GitHubTimeoutError(this.timeoutMs, { cause: error });
-          throw error;
-        }
-      },
+      () => requestWithTimeout(this.timeoutMs, fn, (cause) => new GitHubTimeoutError(this.timeoutMs, { cause })),
       {
         ...this.retry,
         retryable: retryDecision,
         onRetry: ({ attempt, delayMs, error }) =>
-          log.info({ host: "github", action: context.action, attempt, delayMs, status: status(error) }, "retrying GitHub request"),
+          log.info({ host: "github", action: context.action, attempt, delayMs, status: httpStatus(error) }, "retrying GitHub request"),
       },
     );
   }
 
   private toAppError(error: unknown, context: CallContext): unknown {
     if (error instanceof AppError) return error;
-    const code = status(error);
+    const code = httpStatus(error);
     log.warn({ host: "github", action: context.action, status: code, err: error }, "GitHub write failed");
     const make = (appCode: AppErrorCode, message: string) => Object.assign(new AppError(appCode, message), { cause: error });
     if (error instanceof GitHubTimeoutError) {
@@ -528,7 +514,7 @@ function treeEntries(files: Record<string, string | null>): TreeEntry[] {
 /** Retry 5xx, network failures, timeouts and rate limits; never any other 4xx. */
 function retryDecision(error: unknown): RetryDecision {
   if (error instanceof GitHubTimeoutError) return true;
-  const code = status(error);
+  const code = httpStatus(error);
   if (code === undefined) return false;
   if (code >= 500) return true; // Octokit reports a network failure as 500 without a response.
   if (!isRateLimited(error)) return false;
@@ -542,7 +528,7 @@ function retryDecision(error: unknown): RetryDecision {
 }
 
 function isRateLimited(error: unknown): boolean {
-  const code = status(error);
+  const code = httpStatus(error);
   if (code === 429) return true;
   if (code !== 403) return false;
   const headers = responseHeaders(error);
@@ -550,30 +536,12 @@ function isRateLimited(error: unknown): boolean {
 }
 
 function isNameTaken(error: unknown): boolean {
-  return status(error) === 422 && /already exists/i.test(validationText(error));
+  return httpStatus(error) === 422 && /already exists/i.test(validationText(error));
 }
 
-function status(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null || !("status" in error)) return undefined;
-  const value = Number(error.status);
-  return Number.isInteger(value) ? value : undefined;
-}
 
-function responseData(error: unknown): unknown {
-  if (typeof error !== "object" || error === null || !("response" in error)) return undefined;
-  return (error.response as { data?: unknown } | undefined)?.data;
-}
 
-function responseHeaders(error: unknown): Record<string, string | undefined> {
-  if (typeof error !== "object" || error === null || !("response" in error)) return {};
-  return (error.response as { headers?: Record<string, string | undefined> } | undefined)?.headers ?? {};
-}
 
-function githubMessage(error: unknown): string {
-  const data = responseData(error);
-  if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string") return data.message;
-  return "";
-}
 
 /**
  * GitHub's reasons for a 422 ("name already exists on this account", "Visibility can't be

@@ -1,17 +1,14 @@
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { log } from "@/lib/log";
 import type { LocationTarget } from "@/lib/git/location";
 import { withRetry, type RetryDecision } from "@/lib/git/retry";
+import { createOctokit, githubMessage, httpStatus, requestWithTimeout, responseHeaders, TOKEN_SETTING } from "@/lib/git/octokit";
 // Types only: lib/git/tree.ts is server-only and imports this module.
 import type { GitRepository, GitTreeEntry, GitTreeReader, ListTreeOptions } from "@/lib/git/tree";
 import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
 
 const REQUEST_TIMEOUT_MS = 10_000;
-const TOKEN_SETTING = "GITHUB_TOKEN";
 
-// Octokit prints failed requests to the console by default; our own log line, without
-// the response body, is enough.
-const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Reads files from GitHub (or GitHub Enterprise, via baseUrl) through its REST contents API. */
 export class GitHubReader implements GitReader {
@@ -23,12 +20,7 @@ export class GitHubReader implements GitReader {
   constructor(options: { baseUrl?: string; token?: string; timeoutMs?: number } = {}) {
     this.hasToken = !!options.token;
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
-    this.octokit = new Octokit({
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : {}),
-      ...(options.token ? { auth: options.token } : {}),
-      userAgent: "pave",
-      log: silentLog,
-    });
+    this.octokit = createOctokit({ baseUrl: options.baseUrl, token: options.token });
   }
 
   async readFile(target: LocationTarget): Promise<GitFile> {
@@ -95,7 +87,7 @@ interface ReadErrorContext {
 function githubReadError(error: unknown, context: ReadErrorContext): GitReadError {
   const { owner, repo, ref, timedOut, hasToken } = context;
   const status = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : undefined;
-  const headers = httpErrorHeaders(error);
+  const headers = responseHeaders(error);
   log.warn({ host: "github", owner, repo, status, timedOut }, "GitHub read failed");
 
   if (timedOut) {
@@ -142,18 +134,7 @@ function githubReadError(error: unknown, context: ReadErrorContext): GitReadErro
   });
 }
 
-function httpErrorHeaders(error: unknown): Record<string, string | undefined> {
-  if (typeof error !== "object" || error === null || !("response" in error)) return {};
-  const response = error.response as { headers?: Record<string, string | undefined> } | undefined;
-  return response?.headers ?? {};
-}
 
-function githubMessage(error: unknown): string {
-  if (typeof error !== "object" || error === null || !("response" in error)) return "";
-  const data = (error.response as { data?: unknown } | undefined)?.data;
-  if (typeof data === "object" && data !== null && "message" in data && typeof data.message === "string") return data.message;
-  return "";
-}
 
 // ---------------------------------------------------------------------------------------
 // Folders and blobs (docs builds, repository facts)
@@ -201,12 +182,7 @@ export class GitHubTreeReader implements GitTreeReader {
     this.maxEntries = options.maxEntries;
     this.maxBlobBytes = options.maxBlobBytes;
     this.retry = options.retry ?? {};
-    this.octokit = new Octokit({
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : {}),
-      ...(options.token ? { auth: options.token } : {}),
-      userAgent: "pave",
-      log: silentLog,
-    });
+    this.octokit = createOctokit({ baseUrl: options.baseUrl, token: options.token });
   }
 
   async resolveCommit(repository: GitRepository, ref: string): Promise<string> {
@@ -338,15 +314,7 @@ export class GitHubTreeReader implements GitTreeReader {
   /** Runs a request with its own timeout per attempt, retried when repeating it can help. */
   private attempt<T>(context: ReadErrorContext, fn: (request: { signal: AbortSignal }) => Promise<{ data: T }>): Promise<T> {
     return withRetry(
-      async () => {
-        const signal = AbortSignal.timeout(this.timeoutMs);
-        try {
-          return (await fn({ signal })).data;
-        } catch (error) {
-          if (signal.aborted) throw new ReadTimeoutError({ cause: error });
-          throw error;
-        }
-      },
+      () => requestWithTimeout(this.timeoutMs, fn, (cause) => new ReadTimeoutError({ cause })),
       {
         ...this.retry,
         retryable: retryRead,
@@ -394,11 +362,6 @@ function sortByPath(entries: GitTreeEntry[]): GitTreeEntry[] {
   return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function httpStatus(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null || !("status" in error)) return undefined;
-  const value = Number(error.status);
-  return Number.isInteger(value) ? value : undefined;
-}
 
 /** Retry timeouts, 5xx, network failures and rate limits (as long as GitHub's named wait is short); never other 4xx. */
 function retryRead(error: unknown): RetryDecision {
@@ -406,7 +369,7 @@ function retryRead(error: unknown): RetryDecision {
   const status = httpStatus(error);
   if (status === undefined) return false;
   if (status >= 500) return true;
-  const headers = httpErrorHeaders(error);
+  const headers = responseHeaders(error);
   const limited = status === 429 || (status === 403 && (headers["retry-after"] !== undefined || headers["x-ratelimit-remaining"] === "0"));
   if (!limited) return false;
   const retryAfter = Number(headers["retry-after"]);
