@@ -7,12 +7,20 @@ import { LocalGitWriter } from "@/lib/git/local-writer";
 import { getGitHubWebUrl, parseLocationTarget, type LocationTarget } from "@/lib/git/location";
 import type { GitFile, GitReader, GitWriter } from "@/lib/git/types";
 
-export interface GitReaderConfig {
+/** Where Pave's git hosts are; readers, writers and tree readers all take this. */
+export interface GitHostConfig {
   /** GitHub's REST API base URL; unset means api.github.com. */
   githubApiUrl?: string;
+  /** With a token, Pave writes to GitHub; without one, to local repositories under gitRoot. */
   githubToken?: string;
-  /** Local git locations must resolve inside this directory (PAVE_GIT_ROOT). */
+  /** Local repositories live, and must resolve, inside this directory (PAVE_GIT_ROOT): `<gitRoot>/<owner>/<name>.git`. */
   gitRoot: string;
+}
+
+/** The git hosts of this process's configuration (GITHUB_API_URL, GITHUB_TOKEN, PAVE_GIT_ROOT). */
+export function gitHostConfig(): GitHostConfig {
+  const env = getEnv();
+  return { githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) };
 }
 
 /** A GitReader for every location kind, plus the parser that matches its configuration. */
@@ -22,7 +30,7 @@ export interface PaveGitReader extends GitReader {
 }
 
 /** Creates the reader Pave uses: GitHub locations go to Octokit, file:/// ones to local git inside gitRoot. */
-export function createGitReader(config: GitReaderConfig): PaveGitReader {
+export function createGitReader(config: GitHostConfig): PaveGitReader {
   const githubWebUrl = getGitHubWebUrl(config.githubApiUrl);
   const local = new LocalGitReader({ root: config.gitRoot });
   let github: GitHubReader | undefined;
@@ -38,27 +46,17 @@ export function createGitReader(config: GitReaderConfig): PaveGitReader {
 
 /** The reader for this process's configuration (GITHUB_API_URL, GITHUB_TOKEN, PAVE_GIT_ROOT). */
 export function getGitReader(): PaveGitReader {
-  const env = getEnv();
-  return createGitReader({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
+  return createGitReader(gitHostConfig());
 }
 
-export interface GitWriterConfig {
-  /** GitHub's REST API base URL; unset means api.github.com. */
-  githubApiUrl?: string;
-  /** With a token, Pave writes to GitHub; without one, to local repositories under gitRoot. */
-  githubToken?: string;
-  /** Where local repositories live (PAVE_GIT_ROOT): `<gitRoot>/<owner>/<name>.git`. */
-  gitRoot: string;
-}
 
 /** Creates the writer Pave uses: GitHub when a token is configured, else the embedded local git host. */
-export function createGitWriter(config: GitWriterConfig): GitWriter {
+export function createGitWriter(config: GitHostConfig): GitWriter {
   if (config.githubToken) return new GitHubWriter({ baseUrl: config.githubApiUrl, token: config.githubToken });
   return new LocalGitWriter({ root: config.gitRoot });
 }
 
 /** The writer for this process's configuration (GITHUB_API_URL, GITHUB_TOKEN, PAVE_GIT_ROOT). */
 export function getGitWriter(): GitWriter {
-  const env = getEnv();
-  return createGitWriter({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
+  return createGitWriter(gitHostConfig());
 }

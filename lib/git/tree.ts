@@ -1,8 +1,7 @@
 import "server-only";
-import path from "node:path";
-import { getEnv } from "@/lib/env";
 import { GitHubTreeReader } from "@/lib/git/github";
 import { LocalGitTreeReader } from "@/lib/git/local";
+import { gitHostConfig, type GitHostConfig } from "@/lib/git/reader";
 
 /**
  * Reading whole folders of a repository (docs, repository facts), as opposed to the
@@ -48,16 +47,8 @@ export const MAX_TREE_ENTRIES = 50_000;
 /** The largest single file read through a GitTreeReader. */
 export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
 
-export interface GitTreeReaderConfig {
-  /** GitHub's REST API base URL; unset means api.github.com. */
-  githubApiUrl?: string;
-  githubToken?: string;
-  /** Local repositories must resolve inside this directory (PAVE_GIT_ROOT). */
-  gitRoot: string;
-}
-
 /** Creates a reader that sends GitHub repositories to Octokit and local ones to git inside gitRoot. */
-export function createGitTreeReader(config: GitTreeReaderConfig): GitTreeReader {
+export function createGitTreeReader(config: GitHostConfig): GitTreeReader {
   const limits = { maxEntries: MAX_TREE_ENTRIES, maxBlobBytes: MAX_BLOB_BYTES };
   const local = new LocalGitTreeReader({ root: config.gitRoot, ...limits });
   let github: GitHubTreeReader | undefined;
@@ -75,6 +66,5 @@ export function createGitTreeReader(config: GitTreeReaderConfig): GitTreeReader 
 
 /** The tree reader for this process's configuration (GITHUB_API_URL, GITHUB_TOKEN, PAVE_GIT_ROOT). */
 export function getGitTreeReader(): GitTreeReader {
-  const env = getEnv();
-  return createGitTreeReader({ githubApiUrl: env.GITHUB_API_URL, githubToken: env.GITHUB_TOKEN, gitRoot: path.resolve(env.PAVE_GIT_ROOT) });
+  return createGitTreeReader(gitHostConfig());
 }
