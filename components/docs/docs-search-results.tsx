@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { entityHref } from "@/lib/catalog/paths";
-import { docsPageHref } from "@/components/docs/paths";
+import { docsPageHref } from "@/lib/catalog/paths";
 import type { DocsSearchHit } from "@/lib/docs/queries";
 
 /** Docs pages that match a search: title, whose docs they are, and the matching words marked. */

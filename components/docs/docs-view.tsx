@@ -5,7 +5,8 @@ import { cn } from "@/components/ui/cn";
 import { BuildDocsButton } from "@/components/docs/build-docs-button";
 import { DocsContent } from "@/components/docs/docs-content";
 import { RelativeTime } from "@/components/relative-time";
-import { docsPageHref, normaliseDocsPath as normalisePath } from "@/components/docs/paths";
+import { normaliseDocsPath as normalisePath } from "@/components/docs/paths";
+import { docsPageHref } from "@/lib/catalog/paths";
 import { getDocsPage, getDocsSite, type DocsNavItem } from "@/lib/docs/queries";
 
 type DocsEntity = { id: string; key: string; kind: string; namespace: string; name: string };

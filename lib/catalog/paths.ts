@@ -3,6 +3,11 @@ export function entityHref(ref: { kind: string; namespace: string; name: string 
   return `/catalog/${encodeURIComponent(ref.kind.toLowerCase())}/${encodeURIComponent(ref.namespace)}/${encodeURIComponent(ref.name)}`;
 }
 
+/** The link to one docs page of an entity (its Docs tab). */
+export function docsPageHref(entity: { kind: string; namespace: string; name: string }, path: string): string {
+  return `${entityHref(entity)}?tab=docs&path=${encodeURIComponent(path)}`;
+}
+
 /** Splits a ref key ("component:default/checkout") into its parts. */
 export function splitRefKey(key: string): { kind: string; namespace: string; name: string } {
   const colon = key.indexOf(":");

@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { entityHref } from "@/lib/catalog/paths";
+import { docsPageHref } from "@/lib/catalog/paths";
 import { getGitHubWebUrl } from "@/lib/git/location";
 import { getGitTreeReader, type GitTreeEntry, type GitTreeReader } from "@/lib/git/tree";
 import { GitReadError } from "@/lib/git/types";
@@ -154,7 +154,7 @@ export async function buildEntityDocs(entityId: string, options: DocsBuildOption
     if (site?.status === "ready" && site.commitSha === fingerprint && site.sourceUrl === source.docs.url) return { status: "skipped" };
 
     const built = await renderSite(reader, source.docs, plan, limits, {
-      pageHref: (pagePath) => `${entityHref(entity)}?tab=docs&path=${encodeURIComponent(pagePath)}`,
+      pageHref: (pagePath) => docsPageHref(entity, pagePath),
       assetHref: (assetPath) => `/api/docs/assets/${encodeURIComponent(entity.id)}/${assetPath.split("/").map(encodeURIComponent).join("/")}`,
     });
     if (built.pages.length === 0) throw new DocsBuildError(built.skippedText > 0 ? "No readable Markdown found: the Markdown files are not UTF-8 text." : NO_MARKDOWN);

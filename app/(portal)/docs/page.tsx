@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { DocsSearchResults } from "@/components/docs/docs-search-results";
-import { docsPageHref } from "@/components/docs/paths";
+import { docsPageHref } from "@/lib/catalog/paths";
 import { RelativeTime } from "@/components/relative-time";
 import { requireUser } from "@/lib/auth/session";
 import { entityHref, entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
