@@ -49,13 +49,14 @@ export const locationSchema = z.object({
 
 export const locationIdSchema = z.object({ locationId: z.string().min(1).max(64) });
 
-export const entityKeySchema = z.object({
-  key: z
-    .string()
-    .min(3)
-    .max(300)
-    .regex(/^[a-z0-9]+:[a-z0-9._-]+\/[a-z0-9._-]+$/i, "Not an entity reference"),
-});
+/** A stored entity ref key (kind:namespace/name), as forms and actions send it. */
+export const entityKeyField = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^[a-z0-9]+:[a-z0-9._-]+\/[a-z0-9._-]+$/i, "Not an entity reference");
+
+export const entityKeySchema = z.object({ key: entityKeyField });
 
 const slug = /^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$/;
 const refList = z

@@ -1,13 +1,9 @@
 import { z } from "zod";
+import { entityKeyField } from "@/lib/catalog/schemas";
 
 /** The Docs tab's "Build docs now" form: which entity to rebuild. */
 export const requestDocsBuildSchema = z.object({
-  entityKey: z
-    .string()
-    .trim()
-    .min(3)
-    .max(300)
-    .regex(/^[a-z0-9]+:[a-z0-9._-]+\/[a-z0-9._-]+$/i, "Not an entity reference"),
+  entityKey: z.string().trim().pipe(entityKeyField),
 });
 
 export type RequestDocsBuildInput = z.infer<typeof requestDocsBuildSchema>;

@@ -1,10 +1,8 @@
 import { z } from "zod";
+import { entityKeyField } from "@/lib/catalog/schemas";
 
-const serviceKey = z
-  .string({ message: "Choose a service" })
-  .min(3)
-  .max(300)
-  .regex(/^[a-z0-9]+:[a-z0-9._-]+\/[a-z0-9._-]+$/i, "Not an entity reference");
+// Any non-string gets "Choose a service"; a string is checked as an entity ref key.
+const serviceKey = z.string({ message: "Choose a service" }).pipe(entityKeyField);
 
 const flagName = z
   .string({ message: "Name a flag" })
