@@ -272,8 +272,12 @@ export function descriptorOf(entity: Pick<EntityDetail, "apiVersion" | "kind" | 
   };
 }
 
-/** Everything an entity page shows, or null when there is no such entity. */
-export async function getEntityDetail(key: string, client: DbClient = db): Promise<EntityDetail | null> {
+/**
+ * Everything an entity page shows, or null when there is no such entity. Callers that
+ * never show relations (the edit form, the export, permission checks) skip reading them.
+ */
+export async function getEntityDetail(key: string, options: { client?: DbClient; relations?: boolean } = {}): Promise<EntityDetail | null> {
+  const client = options.client ?? db;
   const entity = await client.entity.findUnique({
     where: { key: key.toLowerCase() },
     select: {
@@ -299,7 +303,7 @@ export async function getEntityDetail(key: string, client: DbClient = db): Promi
     },
   });
   if (!entity) return null;
-  const relations = await client.$queryRaw<
+  const relations = options.relations === false ? [] : await client.$queryRaw<
     { type: string; target: string; kind: string | null; namespace: string | null; name: string | null; title: string | null }[]
   >`
     SELECT DISTINCT r.type, r.target, e.kind, e.namespace, e.name, e.title

@@ -14,7 +14,7 @@ const UNREACHABLE = "Unleash could not be reached, so nothing was changed. Try a
 // The Unleash project of a service the actor may change; anything else is refused.
 async function editableProject(actor: CurrentUser, serviceKey: string): Promise<{ projectId: string; entityKey: string }> {
   if (!isUnleashConfigured()) throw new AppError("UNAVAILABLE", "Pave is not connected to Unleash, so flags cannot be changed here.");
-  const entity = await getEntityDetail(serviceKey);
+  const entity = await getEntityDetail(serviceKey, { relations: false });
   if (!entity || entity.kind !== "Component") throw new AppError("NOT_FOUND", "That service is not in the catalog.");
   const projectId = flagsProjectFor(entity);
   if (!projectId) throw new AppError("INVALID", "This service has no flags project: add the unleash.io/project-id annotation.");

@@ -16,7 +16,7 @@ export default async function EditComponentPage({ params }: { params: Promise<{ 
   const user = await requireUser();
   const p = await params;
   if (p.kind !== "component") notFound();
-  const entity = await getEntityDetail(entityRefKey({ kind: "component", namespace: p.namespace, name: decodeURIComponent(p.name) }));
+  const entity = await getEntityDetail(entityRefKey({ kind: "component", namespace: p.namespace, name: decodeURIComponent(p.name) }), { relations: false });
   if (!entity) notFound();
   if (!canEditEntity(user, entity) || entity.sourceType === "location") forbidden();
   const spec = entity.spec ?? {};

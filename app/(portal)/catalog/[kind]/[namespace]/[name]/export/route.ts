@@ -13,7 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ kin
   } catch {
     return Response.json({ error: "Not an entity reference" }, { status: 400 });
   }
-  const entity = await getEntityDetail(key);
+  const entity = await getEntityDetail(key, { relations: false });
   if (!entity) return Response.json({ error: "No such entity" }, { status: 404 });
   const descriptor = descriptorOf(entity);
   return new Response(toCatalogYaml([descriptor]), {
