@@ -1,19 +1,19 @@
 import Link from "next/link";
-import { AlertTriangle, Flag, Info } from "lucide-react";
+import { AlertTriangle, Flag, Info, Lock } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { requireUser } from "@/lib/auth/session";
-import { canEditEntity } from "@/lib/catalog/permissions";
+import { requireUser, type CurrentUser } from "@/lib/auth/session";
 import { entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
 import type { EntityDetail } from "@/lib/catalog/queries";
 import { publicMessage } from "@/lib/errors";
 import { isUnleashConfigured, listProjectFlags, UnleashUnavailableError, type FlagView } from "@/lib/flags/admin";
-import { flagsProjectFor } from "@/lib/flags/projects";
+import { flagAccess, resolveFlagOwner, SERVICE_TAG_TYPE, type FlagAccess, type FlagService } from "@/lib/flags/ownership";
+import { flagsProjectFor, listFlagServices } from "@/lib/flags/projects";
 import { log } from "@/lib/log";
-import { FlagSwitch } from "@/app/(portal)/flags/_components/flag-switch";
-import { RolloutForm } from "@/app/(portal)/flags/_components/rollout-form";
+import { FlagSwitch } from "@/components/flags/flag-switch";
+import { RolloutForm } from "@/components/flags/rollout-form";
 
 export type ProjectFlags = { ok: true; flags: FlagView[] } | { ok: false; unreachable: boolean; message: string };
 
@@ -71,24 +71,51 @@ function rolloutOf(env: FlagView["environments"][number]): number | null {
   return env.strategies.find((s) => s.name === "flexibleRollout" && s.rollout !== null)?.rollout ?? null;
 }
 
-/** One service's flags with a column per environment; switches and rollout inputs only when `editable`. */
-export function FlagTable({ serviceKey, flags, editable }: { serviceKey: string; flags: FlagView[]; editable: boolean }) {
-  if (!flags.length) return <p className="text-sm text-muted-foreground">This project has no flags yet.</p>;
-  const environments = [...new Set(flags.flatMap((f) => f.environments.map((e) => e.name)))];
+/** One flag as a table shows it: whose it is, whether the person may switch it, and why not. */
+export type FlagRow = { flag: FlagView; access: FlagAccess; /** The service sent with a change: the owner, else one of the project's. */ serviceKey: string };
+
+/** Rows for the flags of one project, decided per flag (lib/flags/ownership.ts). */
+export function flagRows(user: CurrentUser, projectId: string, flags: FlagView[], services: readonly FlagService[], fallbackServiceKey: string): FlagRow[] {
+  return flags.map((flag) => {
+    const access = flagAccess(user, resolveFlagOwner(flag, projectId, services));
+    return { flag, access, serviceKey: access.ownership.service?.key ?? fallbackServiceKey };
+  });
+}
+
+function OwnerCell({ access }: { access: FlagAccess }) {
+  const { ownership } = access;
+  if (!ownership.service) return <span className="text-muted-foreground">No service</span>;
   return (
-    <div className="rounded-lg border">
-      <Table aria-label={`Flags of ${refLabel(serviceKey)}`}>
+    <div className="flex flex-col">
+      <Link className="text-primary hover:underline" href={entityHrefFromKey(ownership.service.key)}>
+        {ownership.service.title || ownership.service.name}
+      </Link>
+      <span className="text-xs text-muted-foreground">
+        {refLabel(ownership.service.owner, "group")} · by {ownership.via === "tag" ? "tag" : "name"}
+      </span>
+    </div>
+  );
+}
+
+/** Flags with a column per environment; switches and rollout inputs only on the rows the person may change. */
+export function FlagTable({ label, rows, showOwner = true, emptyText = "No flags yet." }: { label: string; rows: FlagRow[]; showOwner?: boolean; emptyText?: string }) {
+  if (!rows.length) return <p className="text-sm text-muted-foreground">{emptyText}</p>;
+  const environments = [...new Set(rows.flatMap((r) => r.flag.environments.map((e) => e.name)))];
+  return (
+    <div className="overflow-x-auto rounded-lg border">
+      <Table aria-label={label}>
         <TableHeader>
           <TableRow>
             <TableHead>Flag</TableHead>
+            {showOwner ? <TableHead>Belongs to</TableHead> : null}
             {environments.map((env) => (
               <TableHead key={env}>{env}</TableHead>
             ))}
           </TableRow>
         </TableHeader>
         <TableBody>
-          {flags.map((flag) => (
-            <TableRow key={flag.name}>
+          {rows.map(({ flag, access, serviceKey }) => (
+            <TableRow key={flag.name} data-testid={`flag-${flag.name}`}>
               <TableCell className="min-w-56 align-top">
                 <div className="flex flex-wrap items-center gap-1.5">
                   <span className="font-mono text-xs font-medium">{flag.name}</span>
@@ -96,7 +123,18 @@ export function FlagTable({ serviceKey, flags, editable }: { serviceKey: string;
                   {flag.stale ? <Badge variant="destructive">stale</Badge> : null}
                 </div>
                 {flag.description ? <p className="mt-1 text-xs text-muted-foreground">{flag.description}</p> : null}
+                {access.reason ? (
+                  <p className="mt-1 flex max-w-md gap-1 text-xs text-muted-foreground" data-testid="flag-read-only-reason">
+                    <Lock className="mt-0.5 size-3 shrink-0" aria-hidden />
+                    <span>{access.reason}</span>
+                  </p>
+                ) : null}
               </TableCell>
+              {showOwner ? (
+                <TableCell className="align-top text-sm">
+                  <OwnerCell access={access} />
+                </TableCell>
+              ) : null}
               {environments.map((name) => {
                 const env = flag.environments.find((e) => e.name === name);
                 if (!env) {
@@ -109,7 +147,7 @@ export function FlagTable({ serviceKey, flags, editable }: { serviceKey: string;
                 const rollout = rolloutOf(env);
                 return (
                   <TableCell key={name} className="align-top">
-                    {editable ? (
+                    {access.editable ? (
                       <div className="flex flex-col gap-2">
                         <FlagSwitch service={serviceKey} flag={flag.name} environment={env.name} enabled={env.enabled} />
                         {rollout !== null ? <RolloutForm service={serviceKey} flag={flag.name} environment={env.name} rollout={rollout} /> : null}
@@ -131,7 +169,7 @@ export function FlagTable({ serviceKey, flags, editable }: { serviceKey: string;
   );
 }
 
-/** A service's flags from its Unleash project, as shown in the catalog's Flags tab. */
+/** A service's flags, as shown in the catalog's Flags tab: the ones that belong to it, decided per flag. */
 export async function ServiceFlags({ entity }: { entity: EntityDetail }) {
   if (!isUnleashConfigured()) return <FlagsNotConfigured />;
   const user = await requireUser();
@@ -144,14 +182,21 @@ export async function ServiceFlags({ entity }: { entity: EntityDetail }) {
     );
   }
   const result = await loadProjectFlags(projectId);
-  const editable = entity.kind === "Component" && canEditEntity(user, entity);
+  if (!result.ok) return <FlagsUnavailable message={result.message} />;
+  const services = await listFlagServices();
+  const rows = flagRows(user, projectId, result.flags, services, entity.key).filter((row) => row.access.ownership.service?.key === entity.key);
+  const others = result.flags.length - rows.length;
   return (
     <div className="flex flex-col gap-3">
       <p className="text-sm text-muted-foreground">
-        Unleash project <span className="font-mono text-xs">{projectId}</span>
-        {editable ? null : <> · read-only: only {entity.owner ? <Link className="text-primary hover:underline" href={entityHrefFromKey(entity.owner)}>{refLabel(entity.owner, "group")}</Link> : "its owning team"} and the platform team can change these flags</>}
+        Unleash project <span className="font-mono text-xs">{projectId}</span> · a flag belongs to this service when its name starts with{" "}
+        <span className="font-mono text-xs">{entity.name}.</span> or <span className="font-mono text-xs">{entity.name}-</span>, or it has the tag{" "}
+        <span className="font-mono text-xs">
+          {SERVICE_TAG_TYPE}:{refLabel(entity.key, "component")}
+        </span>
+        .{others > 0 ? <> {others} other flag{others === 1 ? "" : "s"} of the project belong to other services or to none: see <Link className="text-primary hover:underline" href="/flags">Flags</Link>.</> : null}
       </p>
-      {result.ok ? <FlagTable serviceKey={entity.key} flags={result.flags} editable={editable} /> : <FlagsUnavailable message={result.message} />}
+      <FlagTable label={`Flags of ${refLabel(entity.key)}`} rows={rows} showOwner={false} emptyText="No flag of the project belongs to this service yet." />
     </div>
   );
 }

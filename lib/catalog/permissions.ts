@@ -8,10 +8,22 @@ export function ownerGroupName(ownerKey: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** Whether the person is a member of the group that owns an entity (groups compare ignoring case). */
+/**
+ * The owner keys of the person's teams. An identity-provider group "team-x" is the
+ * catalog's group:default/team-x; a group in another namespace must be named
+ * "namespace/team-x". Lowercased, as entity ref keys are.
+ */
+export function teamOwnerKeys(actor: Pick<Actor, "groups">): string[] {
+  return actor.groups.map((raw) => {
+    const group = raw.trim().toLowerCase();
+    return group.includes("/") ? `group:${group}` : `group:default/${group}`;
+  });
+}
+
+/** Whether the person is a member of the group that owns an entity (namespace included). */
 export function isOwnerTeamMember(actor: Actor, ownerKey: string): boolean {
-  const group = ownerGroupName(ownerKey);
-  return !!group && actor.groups.some((g) => g.toLowerCase() === group.toLowerCase());
+  const key = ownerKey.toLowerCase();
+  return key.startsWith("group:") && teamOwnerKeys(actor).includes(key);
 }
 
 /** Editing or deleting an entity needs platform or admin, or membership of its owning team. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { FlagTag } from "@/lib/flags/ownership";
 
 /** A flag as the flags page shows it: its state and strategies per environment. */
 export type FlagView = {
@@ -8,6 +9,8 @@ export type FlagView = {
   type: string;
   description: string;
   stale: boolean;
+  /** Unleash tags, e.g. { type: "pave-service", value: "component:default/checkout" }. */
+  tags: FlagTag[];
   environments: {
     name: string;
     enabled: boolean;
@@ -31,6 +34,7 @@ type ApiFeature = {
   type?: string;
   description?: string | null;
   stale?: boolean;
+  tags?: FlagTag[];
   environments?: { name: string; enabled: boolean; strategies?: ApiStrategy[] }[];
 };
 
@@ -121,6 +125,7 @@ function toView(feature: ApiFeature): FlagView {
     type: feature.type ?? "release",
     description: feature.description ?? "",
     stale: feature.stale ?? false,
+    tags: (feature.tags ?? []).filter((t) => typeof t?.type === "string" && typeof t?.value === "string").map(({ type, value }) => ({ type, value })),
     environments: (feature.environments ?? []).map((environment) => ({
       name: environment.name,
       enabled: environment.enabled,
@@ -129,9 +134,16 @@ function toView(feature: ApiFeature): FlagView {
   };
 }
 
-function featurePath(projectId: string, flag: string): string {
-  return `/api/admin/projects/${enc(projectId)}/features/${enc(flag)}`;
+/** A path segment Unleash receives as written: "." and ".." would be resolved away by URL parsing. */
+function segment(value: string, what: string): string {
+  if (!value.trim() || value === "." || value === "..") throw new AppError("INVALID", `"${value}" is not a valid ${what}.`);
+  return enc(value);
 }
+
+function featurePath(projectId: string, flag: string): string {
+  return `/api/admin/projects/${segment(projectId, "Unleash project")}/features/${segment(flag, "flag name")}`;
+}
+
 
 async function getFeature(projectId: string, flag: string): Promise<ApiFeature> {
   return read<ApiFeature>(featurePath(projectId, flag), `Flag "${flag}" in project "${projectId}"`);
@@ -140,9 +152,16 @@ async function getFeature(projectId: string, flag: string): Promise<ApiFeature> 
 /** Every flag of an Unleash project with its environments, states and strategies. */
 export async function listProjectFlags(projectId: string): Promise<FlagView[]> {
   // Unleash 7's project list carries environments without strategies, so each flag is read too.
-  const list = await read<{ features: ApiFeature[] }>(`/api/admin/projects/${enc(projectId)}/features`, `Project "${projectId}"`);
-  const features = await Promise.all(list.features.map((feature) => getFeature(projectId, feature.name)));
+  const list = await read<{ features: ApiFeature[] }>(`/api/admin/projects/${segment(projectId, "Unleash project")}/features`, `Project "${projectId}"`);
+  // The list carries each flag's tags; the single-flag answer does not.
+  const features = await Promise.all(list.features.map(async (feature) => ({ ...(await getFeature(projectId, feature.name)), tags: feature.tags })));
   return features.map(toView).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One flag's Unleash tags (which decide, with its name, the service it belongs to). */
+export async function getFlagTags(flag: string): Promise<FlagTag[]> {
+  const answer = await read<{ tags?: FlagTag[] }>(`/api/admin/features/${segment(flag, "flag name")}/tags`, `Flag "${flag}"`);
+  return toView({ name: flag, tags: answer.tags }).tags;
 }
 
 /** Reads a flag and checks the environment exists on it, before any change. */
@@ -162,7 +181,7 @@ export async function setFlagEnabled(projectId: string, flag: string, environmen
   await requireEnvironment(projectId, flag, environment);
   await write(
     "POST",
-    `${featurePath(projectId, flag)}/environments/${enc(environment)}/${enabled ? "on" : "off"}`,
+    `${featurePath(projectId, flag)}/environments/${segment(environment, "environment")}/${enabled ? "on" : "off"}`,
     undefined,
     `Turning ${enabled ? "on" : "off"} "${flag}" in ${environment}`,
   );
@@ -177,7 +196,7 @@ export async function setRollout(projectId: string, flag: string, environment: s
     throw new AppError("INVALID", "The rollout must be a whole number from 0 to 100.", [], { rollout: "Enter a whole number from 0 to 100" });
   }
   const found = await requireEnvironment(projectId, flag, environment);
-  const strategiesPath = `${featurePath(projectId, flag)}/environments/${enc(environment)}/strategies`;
+  const strategiesPath = `${featurePath(projectId, flag)}/environments/${segment(environment, "environment")}/strategies`;
   const what = `Setting the rollout of "${flag}" in ${environment}`;
   const existing = (found.strategies ?? []).find((strategy) => strategy.name === "flexibleRollout" && strategy.id);
   if (existing?.id) {

@@ -1,9 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-
-/** The annotation naming the Unleash project that holds a service's flags. */
 import { UNLEASH_PROJECT as UNLEASH_PROJECT_ANNOTATION } from "@/lib/catalog/annotations";
+import { prefixCandidates, SERVICE_TAG_TYPE, serviceKeyOfTag, type FlagService, type FlagTag } from "@/lib/flags/ownership";
 
 /** The Unleash project of an entity: its annotation, else PAVE_UNLEASH_DEFAULT_PROJECT, else none. */
 export function flagsProjectFor(entity: { metadata: unknown }): string | null {
@@ -15,17 +14,35 @@ export function flagsProjectFor(entity: { metadata: unknown }): string | null {
   return getEnv().PAVE_UNLEASH_DEFAULT_PROJECT ?? null;
 }
 
-export type FlagService = { key: string; name: string; title: string; owner: string; projectId: string };
+type ServiceRow = { key: string; name: string; title: string; owner: string; metadata: unknown };
 
-/** Catalog components that have a flags project, by name. */
-export async function listFlagServices(): Promise<FlagService[]> {
-  const rows = await db.entity.findMany({
-    where: { kind: "Component" },
-    select: { key: true, name: true, title: true, owner: true, metadata: true },
-    orderBy: { name: "asc" },
-  });
+function withProjects(rows: ServiceRow[]): FlagService[] {
   return rows.flatMap(({ metadata, ...row }) => {
     const projectId = flagsProjectFor({ metadata });
     return projectId ? [{ ...row, projectId }] : [];
   });
+}
+
+const serviceSelect = { key: true, name: true, title: true, owner: true, metadata: true } as const;
+
+/** Catalog components that have a flags project, by name. */
+export async function listFlagServices(): Promise<FlagService[]> {
+  const rows = await db.entity.findMany({ where: { kind: "Component" }, select: serviceSelect, orderBy: { name: "asc" } });
+  return withProjects(rows);
+}
+
+/**
+ * The components a flag could belong to: those its `pave-service` tags name and those
+ * whose name is a prefix of it. A handful of rows, whatever the size of the catalog.
+ */
+export async function findFlagOwnerCandidates(flag: string, tags: FlagTag[]): Promise<FlagService[]> {
+  const keys = tags.filter((t) => t.type === SERVICE_TAG_TYPE).flatMap((t) => serviceKeyOfTag(t.value) ?? []);
+  const names = prefixCandidates(flag);
+  // By key (the default namespace, any case) and by exact name (other namespaces): both use an index.
+  const defaultKeys = names.map((name) => `component:default/${name.toLowerCase()}`);
+  const rows = await db.entity.findMany({
+    where: { OR: [{ key: { in: [...keys, ...defaultKeys] } }, { kind: "Component", name: { in: names } }] },
+    select: serviceSelect,
+  });
+  return withProjects(rows);
 }

@@ -8,7 +8,9 @@ const flagName = z
   .string({ message: "Name a flag" })
   .min(1, "Name a flag")
   .max(100, "That flag name is too long")
-  .regex(/^[A-Za-z0-9._-]+$/, "Flag names use letters, digits, dots, dashes and underscores");
+  .regex(/^[A-Za-z0-9._-]+$/, "Flag names use letters, digits, dots, dashes and underscores")
+  // "." and ".." would change the Unleash URL the name is put into.
+  .refine((name) => name !== "." && name !== "..", "That is not a flag name");
 
 const environment = z.string({ message: "Name an environment" }).min(1, "Name an environment").max(100, "That environment name is too long");
 

@@ -119,28 +119,64 @@ describe("flags against a real Unleash", () => {
     expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
   });
 
-  it("lets only the owning team, platform and admin switch a service's flag from Pave, and audits it", async () => {
+  it("lets only the team owning the flag's service, platform and admin switch it from Pave, and audits it", async () => {
     const { db } = await import("@/lib/db");
     const { parseCatalogYaml } = await import("@/lib/catalog/descriptor");
     const { writeEntities } = await import("@/lib/catalog/store");
     const { createUser } = await import("@/lib/testing/factories");
     const { toggleServiceFlag, setServiceFlagRollout } = await import("./mutations");
-    const service = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\n  annotations:\n    unleash.io/project-id: ${PROJECT}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-payments\n`;
-    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(service).entities, { type: "upload" }));
-    const input = { service: "component:default/payments-api", flag: "kill-payments", environment: "production", enabled: true };
+    // Two teams' services share the project "default", as the templates and the demo set them up.
+    const component = (name: string, owner: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    unleash.io/project-id: ${PROJECT}\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
+    const yaml = [component("payments-api", "team-payments"), component("search-api", "team-search")].join("---\n");
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(yaml).entities, { type: "upload" }));
+    await api("POST", `/api/admin/projects/${PROJECT}/features`, { name: "payments-api.kill", type: "kill-switch" });
+    await api("POST", `/api/admin/projects/${PROJECT}/features`, { name: "ranking-v2", type: "release" });
+    await api("POST", "/api/admin/tag-types", { name: "pave-service" });
+    await api("POST", "/api/admin/features/ranking-v2/tags", { type: "pave-service", value: "component:default/search-api" });
+    const payments = "component:default/payments-api";
+    const search = "component:default/search-api";
 
-    const outsider = await createUser({ groups: ["team-search"] });
-    await expect(toggleServiceFlag(outsider, input)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(setServiceFlagRollout(outsider, { ...input, flag: "new-cart", environment: "development", rollout: 10 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // The attack: owning search-api (same project) must not open payments-api's flag, whichever service is named.
+    const searcher = await createUser({ groups: ["team-search"] });
+    for (const service of [search, payments]) {
+      await expect(toggleServiceFlag(searcher, { service, flag: "payments-api.kill", environment: "production", enabled: true })).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringContaining("owned by team-payments"),
+      });
+    }
+    // Nor a flag that belongs to no service (new-cart, kill-payments): read-only for members.
+    await expect(toggleServiceFlag(searcher, { service: search, flag: "kill-payments", environment: "production", enabled: true })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("belongs to no service"),
+    });
+    await expect(setServiceFlagRollout(searcher, { service: search, flag: "new-cart", environment: "development", rollout: 10 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await environmentOf("payments-api.kill", "production"))?.enabled).toBe(false);
     expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
+    expect((await environmentOf("new-cart", "development"))?.strategies[0]?.parameters.rollout).toBe("50");
 
-    const owner = await createUser({ groups: ["team-payments"] });
-    await toggleServiceFlag(owner, input);
+    // The tag gives ranking-v2 to search-api: its team may switch it, the payments team may not.
+    await toggleServiceFlag(searcher, { service: search, flag: "ranking-v2", environment: "production", enabled: true });
+    expect((await environmentOf("ranking-v2", "production"))?.enabled).toBe(true);
+    const payer = await createUser({ groups: ["team-payments"] });
+    await expect(toggleServiceFlag(payer, { service: payments, flag: "ranking-v2", environment: "production", enabled: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    await toggleServiceFlag(payer, { service: payments, flag: "payments-api.kill", environment: "production", enabled: true });
+    expect((await environmentOf("payments-api.kill", "production"))?.enabled).toBe(true);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "flags.toggle", actorId: payer.id } });
+    expect(audit).toMatchObject({ targetType: "flag", targetId: `${PROJECT}/payments-api.kill`, data: { environment: "production", enabled: true, service: payments } });
+    // Platform may switch any flag, a flag of no service included.
+    await toggleServiceFlag(await createUser({ role: "platform" }), { service: search, flag: "kill-payments", environment: "production", enabled: true });
     expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(true);
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "flags.toggle", actorId: owner.id } });
-    expect(audit).toMatchObject({ targetType: "flag", targetId: `${PROJECT}/kill-payments`, data: { environment: "production", enabled: true } });
-    await toggleServiceFlag(await createUser({ role: "platform" }), { ...input, enabled: false });
-    expect((await environmentOf("kill-payments", "production"))?.enabled).toBe(false);
+    await toggleServiceFlag(await createUser({ role: "platform" }), { service: search, flag: "kill-payments", environment: "production", enabled: false });
+  });
+
+  it("refuses the flag names . and .. before they reach an Unleash URL", async () => {
+    const { toggleFlagSchema } = await import("./schemas");
+    for (const flag of [".", ".."]) {
+      expect(toggleFlagSchema.safeParse({ service: "component:default/payments-api", flag, environment: "production", enabled: "true" }).success).toBe(false);
+      await expect(admin.setFlagEnabled(PROJECT, flag, "production", true)).rejects.toMatchObject({ code: "INVALID" });
+    }
   });
 
   it("changes the rollout keeping stickiness, and adds a gradual rollout where there is none", async () => {

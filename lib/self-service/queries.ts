@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
+import { teamOwnerKeys } from "@/lib/catalog/permissions";
 import { OPEN_STATUSES } from "@/lib/self-service/schemas";
 
 const listSelect = {
@@ -72,7 +73,7 @@ export async function getRequestDetail(id: string) {
 
 /** Services the person may request a database for: their teams' components (all, for platform). */
 export async function listRequestableServices(user: CurrentUser): Promise<{ key: string; name: string; title: string; owner: string }[]> {
-  const owners = user.groups.map((g) => `group:default/${g.toLowerCase()}`);
+  const owners = teamOwnerKeys(user);
   return db.entity.findMany({
     where: { kind: "Component", ...(hasRole(user.role, "platform") ? {} : { owner: { in: owners } }) },
     orderBy: { name: "asc" },

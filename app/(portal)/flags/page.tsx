@@ -6,9 +6,9 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { FlagsNotConfigured, FlagsUnavailable, FlagTable, loadProjectFlags } from "@/components/flags/service-flags";
+import { flagRows, FlagsNotConfigured, FlagsUnavailable, FlagTable, loadProjectFlags, type FlagRow } from "@/components/flags/service-flags";
 import { requireUser, type CurrentUser } from "@/lib/auth/session";
-import { canEditEntity } from "@/lib/catalog/permissions";
+import { isOwnerTeamMember } from "@/lib/catalog/permissions";
 import { entityHrefFromKey, refLabel } from "@/lib/catalog/paths";
 import { isUnleashConfigured } from "@/lib/flags/admin";
 import { PAVE_FLAGS, type PaveFlag } from "@/lib/flags/definitions";
@@ -21,7 +21,7 @@ export default async function FlagsPage() {
   const user = await requireUser();
   return (
     <>
-      <PageHeader title="Flags" description="Feature flags of the catalog's services, from Unleash. Teams switch the flags of the services they own." />
+      <PageHeader title="Flags" description="Feature flags of the catalog's services, from Unleash. A flag belongs to a service by its name prefix or a pave-service tag; teams switch the flags of the services they own." />
       <div className="flex flex-col gap-6">
         {isUnleashConfigured() ? <ServiceFlagCards user={user} /> : <FlagsNotConfigured />}
         <PaveOwnFlags user={user} />
@@ -39,16 +39,28 @@ async function ServiceFlagCards({ user }: { user: CurrentUser }) {
       </EmptyState>
     );
   }
-  // One request per project, even when several services share it.
+  // One request per project, even when several services share it; each flag is then given to its service.
   const projectIds = [...new Set(services.map((s) => s.projectId))];
   const results = new Map(await Promise.all(projectIds.map(async (id) => [id, await loadProjectFlags(id)] as const)));
   const unreachable = [...results.values()].some((r) => !r.ok && r.unreachable);
+  const rowsByService = new Map<string, FlagRow[]>();
+  const unowned = new Map<string, FlagRow[]>();
+  for (const projectId of projectIds) {
+    const result = results.get(projectId)!;
+    if (!result.ok) continue;
+    const fallback = services.find((s) => s.projectId === projectId)!.key;
+    for (const row of flagRows(user, projectId, result.flags, services, fallback)) {
+      const owner = row.access.ownership.service?.key;
+      if (owner) rowsByService.set(owner, [...(rowsByService.get(owner) ?? []), row]);
+      else unowned.set(projectId, [...(unowned.get(projectId) ?? []), row]);
+    }
+  }
   return (
     <>
       {unreachable ? <FlagsUnavailable message="Unleash unreachable: Pave could not load flags from Unleash, so some services' flags are missing below. Try again in a moment." /> : null}
       {services.map((service) => {
         const result = results.get(service.projectId)!;
-        const editable = canEditEntity(user, service);
+        const mine = isOwnerTeamMember(user, service.owner);
         return (
           <Card key={service.key}>
             <CardHeader>
@@ -63,12 +75,17 @@ async function ServiceFlagCards({ user }: { user: CurrentUser }) {
                 <span>
                   Unleash project <span className="font-mono text-xs">{service.projectId}</span>
                 </span>
-                {editable ? null : <Badge variant="secondary">read-only</Badge>}
+                {mine ? <Badge>your team</Badge> : null}
               </CardDescription>
             </CardHeader>
             <CardContent>
               {result.ok ? (
-                <FlagTable serviceKey={service.key} flags={result.flags} editable={editable} />
+                <FlagTable
+                  label={`Flags of ${refLabel(service.key)}`}
+                  rows={rowsByService.get(service.key) ?? []}
+                  showOwner={false}
+                  emptyText={`No flags yet. Name a flag ${service.name}.… or ${service.name}-… in Unleash to give it to this service.`}
+                />
               ) : (
                 <p className="text-sm text-muted-foreground">{result.unreachable ? "Flags could not be loaded." : result.message}</p>
               )}
@@ -76,6 +93,19 @@ async function ServiceFlagCards({ user }: { user: CurrentUser }) {
           </Card>
         );
       })}
+      {[...unowned].map(([projectId, rows]) => (
+        <Card key={`unowned-${projectId}`}>
+          <CardHeader>
+            <CardTitle>Flags of no service in {projectId}</CardTitle>
+            <CardDescription>
+              These flags of the Unleash project <span className="font-mono text-xs">{projectId}</span> belong to no catalog service, so only the platform team can switch them.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <FlagTable label={`Flags of no service in ${projectId}`} rows={rows} />
+          </CardContent>
+        </Card>
+      ))}
     </>
   );
 }
