@@ -1,4 +1,5 @@
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
+import { readBodyLimited } from "@/lib/http/body";
 import { log } from "@/lib/log";
 import { ingestEvents, MAX_EVENTS_PER_BATCH } from "@/lib/dora/ingest";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
@@ -24,25 +25,6 @@ function takeFromBucket(tokenId: string, now = Date.now()): number {
   return Math.ceil((1 - bucket.tokens) / RATE_PER_SECOND);
 }
 
-/** The body as text, or null when it is larger than the limit (whatever Content-Length said). */
-async function readLimited(request: Request, limit: number): Promise<string | null> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 const error = (status: number, message: string, headers?: HeadersInit) => Response.json({ error: message }, { status, headers });
 
 // Delivery events from CI and incident tools. The bearer ingest token is the check.
@@ -54,9 +36,7 @@ export async function POST(request: Request) {
     const wait = takeFromBucket(token.id);
     if (wait > 0) return error(429, `Too many requests for this token; at most ${RATE_PER_SECOND} a second.`, { "retry-after": String(wait) });
 
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES) return error(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-    const raw = await readLimited(request, MAX_BODY_BYTES);
+    const raw = await readBodyLimited(request, MAX_BODY_BYTES);
     if (raw === null) return error(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
     let body: unknown;
