@@ -50,6 +50,19 @@ test.describe("sign-in and the app shell", () => {
   });
 });
 
+test.describe("after sign-in", () => {
+  test("a hostile callbackUrl stays on Pave", async ({ page }) => {
+    // Each of these left the site before callbackUrl was parsed as a URL against NEXTAUTH_URL.
+    const hostile = ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "/.//evil.example", "javascript:alert(1)"];
+    await page.route(/evil\.example/, (route) => route.fulfill({ status: 200, body: "left the site" }));
+    await signInAs(page, "member");
+    for (const value of hostile) {
+      await page.goto(`/sign-in?callbackUrl=${value.replace(/\//g, "%2F")}`);
+      await expect(page, value).toHaveURL("http://localhost:3000/");
+    }
+  });
+});
+
 test.describe("access control", () => {
   test("a member gets a 403 page for /admin", async ({ page }) => {
     await signInAs(page, "member");

@@ -7,6 +7,7 @@ import { getEnv, isBuiltinIdpEnabled, type Env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit";
 import { createAuthAdapter, type PaveAdapterUser } from "@/lib/auth/adapter";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { readGroupsClaim, resolveRole } from "@/lib/auth/roles";
 
 export const BUILTIN_PROVIDER_ID = "pave-idp";
@@ -95,6 +96,10 @@ export function getAuthOptions(): NextAuthOptions {
     session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     callbacks: {
+      // next-auth's own check accepts any "/…" string; this one parses it as a browser would.
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
+      },
       session({ session, user }) {
         const u = user as PaveAdapterUser;
         session.user = { id: u.id, name: u.name ?? null, email: u.email || null, image: u.image ?? null, role: u.role, groups: u.groups };

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { AlertCircle, CheckCircle2 } from "lucide-react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getCurrentUser } from "@/lib/auth/session";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { configuredProviders } from "@/lib/auth/options";
 import { getEnv } from "@/lib/env";
 import { SignInButton } from "./_components/sign-in-button";
@@ -21,16 +22,11 @@ const ERRORS: Record<string, string> = {
 };
 const DEFAULT_ERROR = "Sign-in failed. Please try again.";
 
-/** Only same-site paths may be a post-sign-in destination. */
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
-
 type Search = { callbackUrl?: string; error?: string; signedOut?: string };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Search> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeCallbackPath(params.callbackUrl, getEnv().NEXTAUTH_URL);
   if (await getCurrentUser()) redirect(callbackUrl);
 
   const providers = configuredProviders(getEnv()).map((p) => ({ id: p.id, name: p.name }));
