@@ -76,9 +76,13 @@ async function seedCatalog() {
  */
 async function seedDatabases() {
   if (await db.databaseRequest.count({ where: { entityKey: { in: DEMO_DATABASES.map((d) => d.service) } } })) return;
-  const pat = await db.user.findUniqueOrThrow({ where: { email: "pat@pave.local" }, select: { id: true, name: true, email: true, image: true, role: true, groups: true } });
+  const person = (email: string) =>
+    db.user.findUniqueOrThrow({ where: { email }, select: { id: true, name: true, email: true, image: true, role: true, groups: true } });
+  // A requester never reviews their own request: Max (checkout team) and Ada ask, Pat reviews.
+  const pat = await person("pat@pave.local");
   for (const request of DEMO_DATABASES) {
-    const { id } = await createDatabaseRequest(pat, { ...request, environment: "prod", engine: "postgres", engineVersion: "16", multiAz: "true" });
+    const requester = await person(request.requestedBy);
+    const { id } = await createDatabaseRequest(requester, { ...request, environment: "prod", engine: "postgres", engineVersion: "16", multiAz: "true" });
     await openDatabasePullRequest(id);
     await decideLocalRequest(pat, id, "approve");
     await decideLocalRequest(pat, id, "merge");
@@ -88,12 +92,14 @@ async function seedDatabases() {
 const DEMO_DATABASES = [
   {
     service: "component:default/checkout-service",
+    requestedBy: "max@pave.local",
     tier: "medium",
     backupRetentionDays: "14",
     justification: "Orders and payment intents for checkout; replaces the shared legacy database.",
   },
   {
     service: "component:default/storefront-bff",
+    requestedBy: "ada@pave.local",
     tier: "small",
     backupRetentionDays: "14",
     justification: "Shopper sessions and saved baskets, which today live in Redis without backups.",

@@ -6,6 +6,7 @@ import { createOctokit, githubMessage, httpStatus, requestWithTimeout, responseD
 import {
   checkPullRequestLabels,
   checkPullRequestNumber,
+  approversOf,
   summarizeReviews,
   type CreateRepositoryInput,
   type CreateRepositoryResult,
@@ -177,6 +178,7 @@ export class GitHubWriter implements GitWriter {
         mergedAt: pull.merged_at,
         headSha: pull.head.sha,
         reviewState: summarizeReviews(reviews),
+        approvers: approversOf(reviews),
       };
     } catch (error) {
       throw this.toAppError(error, context);

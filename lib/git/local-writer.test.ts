@@ -278,6 +278,7 @@ describe("LocalGitWriter.openPullRequest", () => {
 
   it("merges by fast-forward, records the merge as closed and merged, and merges only once", async () => {
     await writer.openPullRequest(prInput());
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
     const head = await git("--git-dir", dir, "rev-parse", "pave/db");
     const merged = await mergeLocalPullRequest(dir, 1);
     expect(merged).toMatchObject({ state: "closed", merged: true, mergeCommitSha: head, headSha: head });
@@ -308,6 +309,7 @@ describe("LocalGitWriter.openPullRequest", () => {
 
   it("merges with a merge commit when the base moved on, and refuses conflicting changes", async () => {
     await writer.openPullRequest(prInput());
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
     await commitFiles(dir, { "docs/notes.md": "notes\n" }, "Meanwhile on main");
     const merged = await mergeLocalPullRequest(dir, 1);
     const parents = (await git("--git-dir", dir, "log", "-1", "--format=%P", "main")).split(" ");
@@ -321,6 +323,7 @@ describe("LocalGitWriter.openPullRequest", () => {
     await writer.openPullRequest(prInput({ branchName: "pave/readme", runId: "run-12", files: { "README.md": "# from the branch\n" } }));
     await commitFiles(dir, { "README.md": "# from main\n" }, "Conflicting change on main");
     const before = await git("--git-dir", dir, "rev-parse", "main");
+    await reviewLocalPullRequest(dir, 2, { reviewer: "ada", state: "approved" });
     const error = await appError(mergeLocalPullRequest(dir, 2));
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe('Pull request #2 cannot be merged: its changes conflict with "main".');
@@ -457,6 +460,43 @@ describe("LocalGitWriter labels, reviews and getPullRequest", () => {
     expect(await getLocalPullRequest(dir, 1)).toMatchObject({ state: "closed", merged: true, labels: [], reviews: [] });
     expect(await read()).toMatchObject({ state: "closed", merged: true, mergedAt: "2025-01-02T03:04:05.000Z", reviewState: "none" });
     expect((await mergeLocalPullRequest(dir, 1)).mergedAt).toBe("2025-01-02T03:04:05.000Z");
+  });
+
+  it("merges only with an approval that stands, and never counts the ignored reviewers", async () => {
+    await writer.openPullRequest(prInput());
+    const main = await git("--git-dir", dir, "rev-parse", "main");
+    expect((await appError(mergeLocalPullRequest(dir, 1))).message).toBe("Pull request #1 needs an approval before it can be merged.");
+    // The requester's own approval does not count.
+    await reviewLocalPullRequest(dir, 1, { reviewer: "max@example.com", state: "approved" });
+    expect((await appError(mergeLocalPullRequest(dir, 1, { ignoreReviewers: ["MAX@example.com"] }))).code).toBe("CONFLICT");
+    await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
+    await reviewLocalPullRequest(dir, 1, { reviewer: "bob", state: "changes_requested" });
+    expect((await appError(mergeLocalPullRequest(dir, 1))).message).toBe("Pull request #1 has changes requested; it cannot be merged.");
+    expect(await git("--git-dir", dir, "rev-parse", "main")).toBe(main);
+  });
+
+  it("keeps every one of many reviews submitted at the same moment", async () => {
+    await writer.openPullRequest(prInput());
+    const reviewers = Array.from({ length: 12 }, (_, i) => `reviewer-${i}`);
+    await Promise.all(reviewers.map((reviewer) => reviewLocalPullRequest(dir, 1, { reviewer, state: "approved" })));
+    const pr = await getLocalPullRequest(dir, 1);
+    expect(pr?.reviews.map((r) => r.reviewer).sort()).toEqual([...reviewers].sort());
+    expect(pr?.version).toBe(12);
+  });
+
+  it("lets only one of a merge and a close made at the same moment happen", async () => {
+    for (let round = 1; round <= 5; round++) {
+      const branch = `pave/race-${round}`;
+      const { pullRequestNumber: number } = await writer.openPullRequest(prInput({ branchName: branch, runId: `race-${round}`, files: { [`race/${round}.txt`]: `${round}\n` } }));
+      await reviewLocalPullRequest(dir, number, { reviewer: "ada", state: "approved" });
+      const results = await Promise.allSettled([mergeLocalPullRequest(dir, number), setLocalPullRequestState(dir, number, "closed")]);
+      const pr = await getLocalPullRequest(dir, number);
+      const onMain = await git("--git-dir", dir, "cat-file", "-e", `main:race/${round}.txt`).then(() => true, () => false);
+      // Whichever came first decided: merged and on main, or closed and not merged; never both "succeeding".
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(pr?.merged).toBe(onMain);
+      expect(pr?.state).toBe("closed");
+    }
   });
 
   it("reports a pull request or repository that does not exist", async () => {

@@ -18,6 +18,7 @@ import {
 import {
   checkPullRequestLabels,
   checkPullRequestNumber,
+  approversOf,
   summarizeReviews,
   type CreateRepositoryInput,
   type CreateRepositoryResult,
@@ -98,7 +99,7 @@ export class LocalGitWriter implements GitWriter {
       const existing = (await listLocalPullRequests(dir)).find((pr) => pr.state === "open" && pr.head === spec.branchName);
       if (existing) {
         if (spec.update) await this.commitToBranch(dir, spec);
-        const pr = await addRequests(dir, existing, spec, labels);
+        const pr = await addRequests(dir, existing.number, spec, labels);
         return { remoteUrl: pullRequestUrl(dir, pr.number), pullRequestNumber: pr.number, targetBranchName: pr.base, created: false };
       }
 
@@ -148,6 +149,7 @@ export class LocalGitWriter implements GitWriter {
         mergedAt: pr.mergedAt ?? null,
         headSha,
         reviewState: summarizeReviews(pr.reviews),
+        approvers: approversOf(pr.reviews),
       };
     } catch (error) {
       throw toAppError(error, `read pull request #${input.number} of ${name}`);
@@ -277,6 +279,8 @@ export interface LocalPullRequest {
   mergeCommitSha?: string;
   /** The head branch's commit when the pull request was merged. */
   headSha?: string;
+  /** Raised by every change; a write whose record moved on since it was read is refused. */
+  version?: number;
 }
 
 const MAX_REVIEWER_LENGTH = 254;
@@ -332,39 +336,51 @@ function upgradeRecord(stored: StoredPullRequest): LocalPullRequest {
 
 /** Closes or reopens a local pull request (merging goes through mergeLocalPullRequest). */
 export async function setLocalPullRequestState(repoDir: string, number: number, state: "open" | "closed"): Promise<LocalPullRequest> {
-  const pr = await requirePull(repoDir, number);
-  if (pr.merged) throw new AppError("CONFLICT", `Pull request #${number} is already merged.`);
-  if (state === "open" && pr.state !== "open") {
-    const other = (await listLocalPullRequests(repoDir)).find((p) => p.state === "open" && p.head === pr.head && p.number !== number);
-    if (other) throw new AppError("CONFLICT", `Pull request #${other.number} from "${pr.head}" is already open.`);
-  }
-  return savePull(repoDir, { ...pr, state, updatedAt: new Date().toISOString() });
+  return updatePull(repoDir, number, async (pr) => {
+    if (pr.merged) throw new AppError("CONFLICT", `Pull request #${number} is already merged.`);
+    if (state === "open" && pr.state !== "open") {
+      const other = (await listLocalPullRequests(repoDir)).find((p) => p.state === "open" && p.head === pr.head && p.number !== number);
+      if (other) throw new AppError("CONFLICT", `Pull request #${other.number} from "${pr.head}" is already open.`);
+    }
+    return { ...pr, state, updatedAt: new Date().toISOString() };
+  });
 }
 
 /**
- * Merges an open local pull request into its base branch: a fast-forward when the base
- * has not moved, else a merge commit. The record becomes closed and merged. Merging a
- * merged pull request again returns it unchanged; a closed one, or changes that conflict,
- * throw AppError("CONFLICT").
+ * Merges an open, approved local pull request into its base branch: a fast-forward when
+ * the base has not moved, else a merge commit. The record becomes closed and merged.
+ * The reviews are read under the record's lock, so a change request that lands at the
+ * same moment stops the merge. Reviews by `ignoreReviewers` (the requester) never count.
+ * Merging a merged pull request again returns it unchanged; a closed one, one without
+ * an approval, or changes that conflict throw AppError("CONFLICT").
  */
-export async function mergeLocalPullRequest(repoDir: string, number: number): Promise<LocalPullRequest> {
-  const pr = await requirePull(repoDir, number);
-  if (pr.merged) return pr;
-  if (pr.state !== "open") throw new AppError("CONFLICT", `Pull request #${number} is closed; reopen it before merging.`);
-  let merged: { sha: string };
-  let headSha: string | undefined;
-  try {
-    headSha = (await readBranchHead(repoDir, pr.head))?.sha;
-    if (!headSha) throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its branch "${pr.head}" no longer exists.`);
-    merged = await mergeBranches(repoDir, { base: pr.base, head: pr.head, message: `Merge pull request #${number} from ${pr.head}\n\n${pr.title}` });
-  } catch (error) {
-    if (error instanceof LocalMergeConflictError) {
-      throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its changes conflict with "${pr.base}".`);
+export async function mergeLocalPullRequest(repoDir: string, number: number, options: { ignoreReviewers?: string[] } = {}): Promise<LocalPullRequest> {
+  return updatePull(repoDir, number, async (pr) => {
+    if (pr.merged) return pr;
+    if (pr.state !== "open") throw new AppError("CONFLICT", `Pull request #${number} is closed; reopen it before merging.`);
+    const ignored = new Set((options.ignoreReviewers ?? []).map((r) => r.toLowerCase()));
+    const decision = summarizeReviews(pr.reviews.filter((r) => !ignored.has(r.reviewer.toLowerCase())));
+    if (decision !== "approved") {
+      throw new AppError(
+        "CONFLICT",
+        decision === "changes_requested" ? `Pull request #${number} has changes requested; it cannot be merged.` : `Pull request #${number} needs an approval before it can be merged.`,
+      );
     }
-    throw toAppError(error, `merge pull request #${number}`);
-  }
-  const now = new Date().toISOString();
-  return savePull(repoDir, { ...pr, state: "closed", merged: true, mergedAt: now, updatedAt: now, mergeCommitSha: merged.sha, headSha });
+    let merged: { sha: string };
+    let headSha: string | undefined;
+    try {
+      headSha = (await readBranchHead(repoDir, pr.head))?.sha;
+      if (!headSha) throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its branch "${pr.head}" no longer exists.`);
+      merged = await mergeBranches(repoDir, { base: pr.base, head: pr.head, message: `Merge pull request #${number} from ${pr.head}\n\n${pr.title}` });
+    } catch (error) {
+      if (error instanceof LocalMergeConflictError) {
+        throw new AppError("CONFLICT", `Pull request #${number} cannot be merged: its changes conflict with "${pr.base}".`);
+      }
+      throw toAppError(error, `merge pull request #${number}`);
+    }
+    const now = new Date().toISOString();
+    return { ...pr, state: "closed", merged: true, mergedAt: now, updatedAt: now, mergeCommitSha: merged.sha, headSha };
+  });
 }
 
 /**
@@ -388,15 +404,16 @@ export async function reviewLocalPullRequest(
   if (comment !== undefined && comment.length > MAX_REVIEW_COMMENT) {
     throw new AppError("INVALID", `The review comment is too long (at most ${MAX_REVIEW_COMMENT} characters).`);
   }
-  const pr = await requirePull(repoDir, number);
-  const latest = pr.reviews.findLast((r) => r.reviewer.toLowerCase() === reviewer.toLowerCase());
-  if (latest && latest.state === review.state && latest.comment === comment) return pr;
-  if (pr.state !== "open") {
-    throw new AppError("CONFLICT", `Pull request #${number} is ${pr.merged ? "merged" : "closed"} and can no longer be reviewed.`);
-  }
-  const now = new Date().toISOString();
-  const added: LocalPullRequestReview = { reviewer, state: review.state, ...(comment === undefined ? {} : { comment }), submittedAt: now };
-  return savePull(repoDir, { ...pr, reviews: [...pr.reviews, added], updatedAt: now });
+  return updatePull(repoDir, number, async (pr) => {
+    const latest = pr.reviews.findLast((r) => r.reviewer.toLowerCase() === reviewer.toLowerCase());
+    if (latest && latest.state === review.state && latest.comment === comment) return pr;
+    if (pr.state !== "open") {
+      throw new AppError("CONFLICT", `Pull request #${number} is ${pr.merged ? "merged" : "closed"} and can no longer be reviewed.`);
+    }
+    const now = new Date().toISOString();
+    const added: LocalPullRequestReview = { reviewer, state: review.state, ...(comment === undefined ? {} : { comment }), submittedAt: now };
+    return { ...pr, reviews: [...pr.reviews, added], updatedAt: now };
+  });
 }
 
 async function requirePull(repoDir: string, number: number): Promise<LocalPullRequest> {
@@ -428,18 +445,68 @@ async function createPullRecord(
 }
 
 /** Adds reviewers and labels an open pull request does not have yet (labels compared case-insensitively, as on GitHub). */
-async function addRequests(repoDir: string, pr: LocalPullRequest, spec: PullRequestSpec, labels: string[]): Promise<LocalPullRequest> {
-  const reviewers = [...new Set([...pr.reviewers, ...spec.reviewers])];
-  const teamReviewers = [...new Set([...pr.teamReviewers, ...spec.teamReviewers])];
-  const present = new Set(pr.labels.map((label) => label.toLowerCase()));
-  const newLabels = [...pr.labels, ...labels.filter((label) => !present.has(label.toLowerCase()))];
-  if (reviewers.length === pr.reviewers.length && teamReviewers.length === pr.teamReviewers.length && newLabels.length === pr.labels.length) return pr;
-  return savePull(repoDir, { ...pr, reviewers, teamReviewers, labels: newLabels, updatedAt: new Date().toISOString() });
+async function addRequests(repoDir: string, number: number, spec: PullRequestSpec, labels: string[]): Promise<LocalPullRequest> {
+  return updatePull(repoDir, number, async (pr) => {
+    const reviewers = [...new Set([...pr.reviewers, ...spec.reviewers])];
+    const teamReviewers = [...new Set([...pr.teamReviewers, ...spec.teamReviewers])];
+    const present = new Set(pr.labels.map((label) => label.toLowerCase()));
+    const newLabels = [...pr.labels, ...labels.filter((label) => !present.has(label.toLowerCase()))];
+    if (reviewers.length === pr.reviewers.length && teamReviewers.length === pr.teamReviewers.length && newLabels.length === pr.labels.length) return pr;
+    return { ...pr, reviewers, teamReviewers, labels: newLabels, updatedAt: new Date().toISOString() };
+  });
 }
 
-/** Replaces a record atomically (write, then rename), so readers never see half a file. */
-async function savePull(repoDir: string, pr: LocalPullRequest): Promise<LocalPullRequest> {
+const LOCK_WAIT_MS = 15_000;
+/** A lock older than this was left by a process that died while holding it. */
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * Runs `work` while holding the record's lock file (`<n>.json.lock`, created exclusively),
+ * so two processes deciding on one pull request at once take turns instead of each
+ * writing over the other's decision.
+ */
+async function withPullLock<T>(repoDir: string, number: number, work: () => Promise<T>): Promise<T> {
+  const lock = `${pullPath(repoDir, number)}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const age = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
+      if (age > STALE_LOCK_MS) await rm(lock, { force: true });
+      else if (Date.now() > deadline) throw new AppError("CONFLICT", `Pull request #${number} is being changed by someone else. Try again.`);
+      else await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/**
+ * Reads a record under its lock, lets `change` decide (return the record unchanged for
+ * no write) and saves the result only if the record is still the version it read.
+ */
+async function updatePull(repoDir: string, number: number, change: (pr: LocalPullRequest) => Promise<LocalPullRequest>): Promise<LocalPullRequest> {
+  return withPullLock(repoDir, number, async () => {
+    const pr = await requirePull(repoDir, number);
+    const next = await change(pr);
+    if (next === pr) return pr;
+    return savePull(repoDir, { ...next, version: (pr.version ?? 0) + 1 }, pr.version ?? 0);
+  });
+}
+
+/** Replaces a record atomically (write, then rename), so readers never see half a file; refuses a record that moved on. */
+async function savePull(repoDir: string, pr: LocalPullRequest, expectedVersion: number): Promise<LocalPullRequest> {
   const file = pullPath(repoDir, pr.number);
+  const current = await getLocalPullRequest(repoDir, pr.number);
+  if ((current?.version ?? 0) !== expectedVersion) {
+    throw new AppError("CONFLICT", `Pull request #${pr.number} was changed by someone else at the same time. Reload and try again.`);
+  }
   const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   await writeFile(tmp, `${JSON.stringify(pr, null, 2)}\n`);
   await rename(tmp, file);

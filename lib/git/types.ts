@@ -143,6 +143,8 @@ export interface PullRequestState {
   /** The commit at the tip of the pull request's branch. */
   headSha: string;
   reviewState: PullRequestReviewState;
+  /** Reviewers (lowercased logins or emails) whose latest decision approves. */
+  approvers: string[];
 }
 
 /**
@@ -205,12 +207,21 @@ export interface ReviewDecision {
  * review withdraws that reviewer's decision.
  */
 export function summarizeReviews(reviews: ReviewDecision[]): PullRequestReviewState {
+  const decisions = [...latestDecisions(reviews).values()];
+  if (decisions.includes("changes_requested")) return "changes_requested";
+  return decisions.includes("approved") ? "approved" : "none";
+}
+
+/** The reviewers (lowercased) whose latest decision approves, by the rules of summarizeReviews. */
+export function approversOf(reviews: ReviewDecision[]): string[] {
+  return [...latestDecisions(reviews)].filter(([, state]) => state === "approved").map(([reviewer]) => reviewer);
+}
+
+function latestDecisions(reviews: ReviewDecision[]): Map<string, string> {
   const latest = new Map<string, string>();
   for (const review of reviews) {
     const state = review.state.toLowerCase();
     if (state === "approved" || state === "changes_requested" || state === "dismissed") latest.set(review.reviewer.toLowerCase(), state);
   }
-  const decisions = [...latest.values()];
-  if (decisions.includes("changes_requested")) return "changes_requested";
-  return decisions.includes("approved") ? "approved" : "none";
+  return latest;
 }

@@ -122,6 +122,39 @@ describe("database requests against GitHub", () => {
     expect(github.violations()).toEqual([]);
   });
 
+  it("does not count an approval on GitHub by the requester, and says so on the request", async () => {
+    const requester = await db.user.update({
+      where: { id: (await createUser({ role: "platform", groups: ["team-payments"] })).id },
+      data: { githubLogin: "Requester-Login" },
+      select: { id: true, name: true, email: true, image: true, role: true, groups: true },
+    });
+    const { id } = await createDatabaseRequest(requester, {
+      service: "component:default/ledger",
+      environment: "staging",
+      engine: "postgres",
+      engineVersion: "16",
+      tier: "small",
+      backupRetentionDays: "7",
+      justification: "Staging copy of the ledger.",
+    });
+    await openDatabasePullRequest(id);
+    const { prNumber } = await db.databaseRequest.findUniqueOrThrow({ where: { id } });
+    const review = payloadFor("pull_request_review", example("pull_request_review", (e) => e.action === "submitted"), prNumber!, (p) => {
+      p.review = { ...p.review, state: "approved" };
+    });
+
+    await github.reviewPullRequest("acme/infrastructure", prNumber!, { user: "requester-login", state: "APPROVED" });
+    expect(await deliver("pull_request_review", review)).toEqual({ status: 200, body: { status: "unchanged" } });
+    const waiting = await db.databaseRequest.findUniqueOrThrow({ where: { id } });
+    expect(waiting.status).toBe("pr_opened");
+    expect(waiting.reviewNote).toBe("The only approval is the requester's own (requester-login); another reviewer must approve before it is merged.");
+
+    await github.reviewPullRequest("acme/infrastructure", prNumber!, { user: "platform-lead", state: "APPROVED" });
+    expect(await deliver("pull_request_review", review)).toEqual({ status: 200, body: { status: "applied" } });
+    expect(await db.databaseRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "approved", reviewNote: null });
+    expect(github.violations()).toEqual([]);
+  });
+
   it("keeps a request queued through a GitHub outage, and the reconcile job finishes it", async () => {
     const pat = await createUser({ role: "platform", groups: ["team-payments"] });
     const { id } = await createDatabaseRequest(pat, {

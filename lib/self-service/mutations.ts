@@ -209,30 +209,66 @@ export async function openDatabasePullRequest(requestId: string): Promise<"opene
   }
 }
 
-/** The request status a pull request's state means. */
-export function statusForPullRequest(pr: Pick<PullRequestState, "state" | "merged" | "reviewState">): string {
-  if (pr.merged) return "provisioned";
-  if (pr.state === "closed") return "rejected";
-  if (pr.reviewState === "approved") return "approved";
-  if (pr.reviewState === "changes_requested") return "changes_requested";
-  return "pr_opened";
+/** How a request's reviews stand, with the requester's own approvals not counted. */
+export type ReviewOutcome = { status: string; reviewNote: string | null };
+
+/**
+ * The request status a pull request's state means. Approvals by `requester` (their email,
+ * GitHub login, user id) never count: a request approved only by the person who asked
+ * for it stays open, with a note that says so.
+ */
+export function statusForPullRequest(pr: Pick<PullRequestState, "state" | "merged" | "reviewState" | "approvers">, requester: string[] = []): ReviewOutcome {
+  if (pr.merged) return { status: "provisioned", reviewNote: null };
+  if (pr.state === "closed") return { status: "rejected", reviewNote: null };
+  if (pr.reviewState === "changes_requested") return { status: "changes_requested", reviewNote: null };
+  const own = new Set(requester.map((r) => r.toLowerCase()));
+  const others = pr.approvers.filter((a) => !own.has(a.toLowerCase()));
+  if (pr.reviewState === "approved" && others.length) return { status: "approved", reviewNote: null };
+  if (pr.reviewState === "approved") {
+    return { status: "pr_opened", reviewNote: `The only approval is the requester's own (${pr.approvers.join(", ")}); another reviewer must approve before it is merged.` };
+  }
+  return { status: "pr_opened", reviewNote: null };
 }
 
-/** Moves a request to a new status (recording the event) unless it is already there or finished. */
-export async function applyRequestStatus(requestId: string, status: string, actor: AuditActor, note?: string): Promise<boolean> {
-  const changed = await db.$transaction(async (tx) => {
-    const current = await tx.databaseRequest.findUnique({ where: { id: requestId }, select: { status: true } });
-    if (!current || current.status === status || current.status === "provisioned" || current.status === "rejected") return false;
-    await tx.databaseRequest.update({ where: { id: requestId }, data: { status } });
-    await addEvent(tx, requestId, status, actor, note);
-    return true;
-  });
-  // A provisioned database is a fact scorecards check: grade again soon.
-  if (changed && status === "provisioned") {
-    const { queueScorecardEvaluation } = await import("@/lib/jobs");
-    await queueScorecardEvaluation("fact-change");
-  }
+/** The names the requester's reviews can carry: Pave's reviewer name (email), their GitHub login and user id. */
+export async function requesterIdentities(requestId: string, tx: DbClient = db): Promise<string[]> {
+  const request = await tx.databaseRequest.findUnique({ where: { id: requestId }, select: { requestedById: true, requestedBy: { select: { email: true, githubLogin: true } } } });
+  return [request?.requestedById, request?.requestedBy?.email, request?.requestedBy?.githubLogin].filter((v): v is string => !!v);
+}
+
+/** Locks a request's row for the rest of the transaction, so decisions on it take turns. */
+async function lockRequest(tx: DbClient, requestId: string): Promise<{ status: string; prNumber: number | null; requestedById: string | null } | null> {
+  const rows = await tx.$queryRaw<{ status: string; pr_number: number | null; requested_by_id: string | null }[]>`
+    SELECT status, pr_number, requested_by_id FROM database_requests WHERE id = ${requestId} FOR UPDATE`;
+  const row = rows[0];
+  return row ? { status: row.status, prNumber: row.pr_number, requestedById: row.requested_by_id } : null;
+}
+
+async function applyStatusLocked(tx: DbClient, requestId: string, outcome: ReviewOutcome, actor: AuditActor, note?: string): Promise<boolean> {
+  const current = await lockRequest(tx, requestId);
+  if (!current || current.status === "provisioned" || current.status === "rejected") return false;
+  await tx.databaseRequest.update({ where: { id: requestId }, data: { reviewNote: outcome.reviewNote } });
+  if (current.status === outcome.status) return false;
+  await tx.databaseRequest.update({ where: { id: requestId }, data: { status: outcome.status } });
+  await addEvent(tx, requestId, outcome.status, actor, note);
+  return true;
+}
+
+/**
+ * Moves a request to a new status (recording the event) unless it is already there or
+ * finished. The row is locked first, so a webhook and a reviewer deciding at the same
+ * moment take turns.
+ */
+export async function applyRequestStatus(requestId: string, outcome: ReviewOutcome, actor: AuditActor, note?: string): Promise<boolean> {
+  const changed = await db.$transaction((tx) => applyStatusLocked(tx, requestId, outcome, actor, note));
+  if (changed && outcome.status === "provisioned") await queueProvisionedGrading();
   return changed;
+}
+
+// A provisioned database is a fact scorecards check: grade again soon.
+async function queueProvisionedGrading(): Promise<void> {
+  const { queueScorecardEvaluation } = await import("@/lib/jobs");
+  await queueScorecardEvaluation("fact-change");
 }
 
 /** Re-reads open requests' pull requests (the periodic job that catches missed webhooks). */
@@ -251,7 +287,7 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
     }
     try {
       const pr = await writer.getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
-      if (await applyRequestStatus(request.id, statusForPullRequest(pr), null, "reconciled with the pull request")) changed += 1;
+      if (await applyRequestStatus(request.id, statusForPullRequest(pr, await requesterIdentities(request.id)), null, "reconciled with the pull request")) changed += 1;
     } catch (error) {
       log.warn({ requestId: request.id, err: error instanceof Error ? { message: error.message } : undefined }, "could not reconcile a database request");
     }
@@ -261,28 +297,48 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
 
 /**
  * A platform engineer's decision on a request in the embedded default, where the change
- * request lives in Pave: approve, ask for changes, merge (really merges the branch) or reject.
+ * request lives in Pave: approve, ask for changes, merge (really merges the branch) or
+ * reject. Decisions on one request are serialised on its row, and the requester may
+ * neither approve nor merge their own request.
  */
 export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<string> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can review database requests.");
   const repo = infraRepo();
   if (!repo.local || !repo.localDir) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
-  const request = await db.databaseRequest.findUnique({ where: { id: requestId }, select: { prNumber: true, status: true } });
-  if (!request) throw new AppError("NOT_FOUND", "That request no longer exists.");
-  if (!request.prNumber) throw new AppError("CONFLICT", "The change request has not been opened yet. Try again in a moment.");
-  if (request.status === "provisioned" || request.status === "rejected") throw new AppError("CONFLICT", `This request is already ${request.status}.`);
-
+  const repoDir = repo.localDir;
   const reviewer = actor.email ?? actor.id;
-  if (decision === "approve" || decision === "request_changes") {
-    await reviewLocalPullRequest(repo.localDir, request.prNumber, { reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
-  } else if (decision === "merge") {
-    if (request.status !== "approved") throw new AppError("CONFLICT", "Approve the request before merging it.");
-    await mergeLocalPullRequest(repo.localDir, request.prNumber);
-  } else {
-    await setLocalPullRequestState(repo.localDir, request.prNumber, "closed");
-  }
-  const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
-  const status = statusForPullRequest(pr);
-  await applyRequestStatus(requestId, status, actor, `${decision.replace("_", " ")} by ${reviewer}`);
-  return status;
+  const outcome = await db.$transaction(
+    async (tx) => {
+      const request = await lockRequest(tx, requestId);
+      if (!request) throw new AppError("NOT_FOUND", "That request no longer exists.");
+      if (!request.prNumber) throw new AppError("CONFLICT", "The change request has not been opened yet. Try again in a moment.");
+      if (request.status === "provisioned" || request.status === "rejected") throw new AppError("CONFLICT", `This request is already ${request.status}.`);
+      if (request.requestedById === actor.id && (decision === "approve" || decision === "merge")) {
+        throw new AppError("FORBIDDEN", `You asked for this database, so someone else on the platform team must ${decision} it.`);
+      }
+      const requester = await requesterIdentities(requestId, tx);
+      if (decision === "approve" || decision === "request_changes") {
+        await reviewLocalPullRequest(repoDir, request.prNumber, { reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
+      } else if (decision === "merge") {
+        // The writer checks the reviews as they are now, under the record's lock: a change
+        // request that landed a moment ago stops the merge.
+        await mergeLocalPullRequest(repoDir, request.prNumber, { ignoreReviewers: requester }).catch((error: unknown) => {
+          if (error instanceof AppError && error.code === "CONFLICT" && /needs an approval/.test(error.message)) {
+            throw new AppError("CONFLICT", "Approve the request before merging it.");
+          }
+          throw error;
+        });
+      } else {
+        await setLocalPullRequestState(repoDir, request.prNumber, "closed");
+      }
+      const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
+      const result = statusForPullRequest(pr, requester);
+      await applyStatusLocked(tx, requestId, result, actor, `${decision.replace("_", " ")} by ${reviewer}`);
+      return result;
+    },
+    // Merging runs git; the row stays locked meanwhile so a second decision waits its turn.
+    { timeout: 60_000, maxWait: 60_000 },
+  );
+  if (outcome.status === "provisioned") await queueProvisionedGrading();
+  return outcome.status;
 }

@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { AppError } from "@/lib/errors";
-import { listLocalPullRequests } from "@/lib/git/local-writer";
+import { getLocalPullRequest, listLocalPullRequests } from "@/lib/git/local-writer";
 import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "@/lib/self-service/mutations";
 import { infraRepo } from "@/lib/self-service/infra-repo";
 import { createUser } from "@/lib/testing/factories";
@@ -83,6 +83,62 @@ describe("database requests in the embedded default (local infra repo)", () => {
     expect(events.map((e) => e.status)).toEqual(["submitted", "pr_opened", "approved", "provisioned"]);
     const audit = await db.auditEvent.findMany({ where: { targetId: id }, select: { action: true, actorId: true } });
     expect(audit).toContainEqual({ action: "self_service.database.provisioned", actorId: pat.id });
+  });
+
+  it("never lets the requester approve or merge their own request", async () => {
+    const requester = await createUser({ role: "platform" });
+    const other = await createUser({ role: "platform" });
+    const { id } = await createDatabaseRequest(requester, form());
+    await openDatabasePullRequest(id);
+    await expect(decideLocalRequest(requester, id, "approve")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await decideLocalRequest(other, id, "approve")).toBe("approved");
+    await expect(decideLocalRequest(requester, id, "merge")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const request = await db.databaseRequest.findUniqueOrThrow({ where: { id } });
+    expect(request.status).toBe("approved");
+    expect((await getLocalPullRequest(infraRepo().localDir!, request.prNumber!))?.merged).toBe(false);
+    // Withdrawing (rejecting) one's own request is fine.
+    expect(await decideLocalRequest(requester, id, "reject")).toBe("rejected");
+  });
+
+  it("serialises decisions made at the same moment: no review is lost, and a reject and a merge never both succeed", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const [ada, pat, sam] = await Promise.all([createUser({ role: "platform" }), createUser({ role: "platform" }), createUser({ role: "platform" })]);
+    for (const environment of ["dev", "staging", "prod"] as const) {
+      const { id } = await createDatabaseRequest(max, form({ environment, ...(environment === "prod" ? { backupRetentionDays: "14" } : {}) }));
+      await openDatabasePullRequest(id);
+      // Two approvals at once: both are recorded on the change request.
+      await Promise.all([decideLocalRequest(ada, id, "approve"), decideLocalRequest(pat, id, "approve")]);
+      const { prNumber, filePath } = await db.databaseRequest.findUniqueOrThrow({ where: { id } });
+      const pr = await getLocalPullRequest(infraRepo().localDir!, prNumber!);
+      expect(pr?.reviews.map((r) => r.reviewer).sort()).toEqual([ada.email, pat.email].sort());
+
+      const results = await Promise.allSettled([decideLocalRequest(ada, id, "merge"), decideLocalRequest(sam, id, "reject")]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const final = await db.databaseRequest.findUniqueOrThrow({ where: { id }, include: { events: true } });
+      const merged = (await getLocalPullRequest(infraRepo().localDir!, prNumber!))?.merged;
+      // The file carries the request's id, so main holds this request's file only if it was merged.
+      const onMain = (() => {
+        try {
+          return gitShow(infraRepo().localDir!, `main:${filePath}`) === final.hcl;
+        } catch {
+          return false;
+        }
+      })();
+      expect(final.status).toBe(merged ? "provisioned" : "rejected");
+      expect(onMain).toBe(merged);
+      expect(final.events.filter((e) => e.status === "provisioned" || e.status === "rejected")).toHaveLength(1);
+    }
+  });
+
+  it("merges only while the approval stands: a change request stops the merge", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const [ada, pat] = await Promise.all([createUser({ role: "platform" }), createUser({ role: "platform" })]);
+    const { id } = await createDatabaseRequest(max, form());
+    await openDatabasePullRequest(id);
+    await decideLocalRequest(ada, id, "approve");
+    expect(await decideLocalRequest(pat, id, "request_changes")).toBe("changes_requested");
+    await expect(decideLocalRequest(ada, id, "merge")).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await db.databaseRequest.findUniqueOrThrow({ where: { id } })).status).toBe("changes_requested");
   });
 
   it("refuses a second request for the same service and environment, linking the first", async () => {

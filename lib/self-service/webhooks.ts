@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { pullRequestEventSummary } from "@/lib/webhooks/github";
 import { getGitWriter } from "@/lib/git/reader";
 import { infraRepo } from "@/lib/self-service/infra-repo";
-import { applyRequestStatus, statusForPullRequest } from "@/lib/self-service/mutations";
+import { applyRequestStatus, requesterIdentities, statusForPullRequest, type ReviewOutcome } from "@/lib/self-service/mutations";
 import { handleDoraGitHubEvent } from "@/lib/dora/github";
 
 type WebhookStatus = "duplicate" | "ignored" | "applied" | "unchanged";
@@ -42,16 +42,16 @@ async function applySelfServiceEvent(event: string, payload: unknown): Promise<{
   const request = await db.databaseRequest.findFirst({ where: { prNumber: summary.number }, select: { id: true, status: true } });
   if (!request) return { status: "ignored" };
 
-  let status: string | null = null;
+  let outcome: ReviewOutcome | null = null;
   if (event === "pull_request" && summary.action === "closed") {
-    status = summary.merged ? "provisioned" : "rejected";
+    outcome = { status: summary.merged ? "provisioned" : "rejected", reviewNote: null };
   } else if (event === "pull_request_review") {
     // One review is not the pull request's decision (another reviewer may still ask for
-    // changes): read every reviewer's latest review from GitHub.
+    // changes, or the approval may be the requester's own): read every reviewer's latest review.
     const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: summary.number });
-    status = statusForPullRequest(pr);
+    outcome = statusForPullRequest(pr, await requesterIdentities(request.id));
   }
-  if (!status) return { status: "ignored" };
-  const changed = await applyRequestStatus(request.id, status, null, `GitHub ${event}.${summary.action}`);
+  if (!outcome) return { status: "ignored" };
+  const changed = await applyRequestStatus(request.id, outcome, null, `GitHub ${event}.${summary.action}`);
   return { status: changed ? "applied" : "unchanged" };
 }

@@ -81,6 +81,8 @@ export interface GitHubStandInOptions {
   defaultRef?: string;
   /** The login of the token's user (GET /user); defaults to "pave-bot". */
   user?: string;
+  /** The token user's email addresses (GET /user/emails); none unless set. */
+  emails?: { email: string; verified: boolean; primary?: boolean }[];
   /** Organizations that exist (owners of `repos` are added). */
   orgs?: string[];
   /** When set, only these logins can be requested as reviewers (GitHub allows collaborators only). */
@@ -961,6 +963,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
   const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
   route("GET", "/user", () => ({ status: 200, body: privateUser(user) }));
+  route("GET", "/user/emails", () => ({
+    status: 200,
+    body: (options.emails ?? []).map((e, i) => ({ email: e.email, verified: e.verified, primary: e.primary ?? i === 0, visibility: i === 0 ? "private" : null })),
+  }));
 
   const createRepoReply = (owner: Account, body: Record<string, unknown>, visibility: Repo["visibility"]): Reply => {
     const name = str(body.name) ?? "";

@@ -85,7 +85,12 @@ export default async function DatabaseRequestPage({ params }: { params: Promise<
                   <ExternalLink className="size-3.5" aria-hidden /> Pull request #{request.prNumber}
                 </a>
               ) : null}
-              {canDecide ? <DecisionButtons requestId={request.id} status={request.status} /> : null}
+              {request.reviewNote && !ended && request.status !== "provisioned" ? (
+                <p role="status" className="mt-3 rounded-md border border-amber-500/40 bg-amber-500/10 p-2 text-sm" data-testid="review-note">
+                  {request.reviewNote}
+                </p>
+              ) : null}
+              {canDecide ? <DecisionButtons requestId={request.id} status={request.status} ownRequest={request.requestedById === user.id} /> : null}
             </CardContent>
           </Card>
           <Card>

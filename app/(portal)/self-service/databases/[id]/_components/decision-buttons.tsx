@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { decideRequestAction } from "@/lib/self-service/actions";
 
 /** Review actions for the embedded default, where the change request lives in Pave. */
-export function DecisionButtons({ requestId, status }: { requestId: string; status: string }) {
+export function DecisionButtons({ requestId, status, ownRequest }: { requestId: string; status: string; ownRequest: boolean }) {
   const [state, formAction, pending] = useActionState(decideRequestAction, null);
   const button = (decision: string, label: string, icon: React.ReactNode, variant: "default" | "outline" | "destructive" = "outline") => (
     <Button type="submit" name="decision" value={decision} variant={variant} size="sm" disabled={pending}>
@@ -17,10 +17,13 @@ export function DecisionButtons({ requestId, status }: { requestId: string; stat
     <form action={formAction} className="mt-4 flex flex-col gap-2 border-t pt-4">
       <p className="text-sm font-medium">Review (platform team)</p>
       <input type="hidden" name="requestId" value={requestId} />
+      {ownRequest ? <p className="text-xs text-muted-foreground">You asked for this database, so someone else on the platform team approves and merges it.</p> : null}
       <div className="flex flex-wrap gap-2">
-        {status === "approved"
-          ? button("merge", "Merge", <GitMerge aria-hidden />, "default")
-          : button("approve", "Approve", <Check aria-hidden />, "default")}
+        {ownRequest
+          ? null
+          : status === "approved"
+            ? button("merge", "Merge", <GitMerge aria-hidden />, "default")
+            : button("approve", "Approve", <Check aria-hidden />, "default")}
         {button("request_changes", "Request changes", <MessageSquareWarning aria-hidden />)}
         {button("reject", "Reject", <X aria-hidden />, "destructive")}
       </div>
