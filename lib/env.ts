@@ -54,6 +54,9 @@ const envSchema = z
     GITHUB_ID: optionalString,
     GITHUB_SECRET: optionalString,
 
+    /** A session ends this many hours after sign-in, however active; then the role is recomputed. */
+    PAVE_SESSION_MAX_AGE_HOURS: z.coerce.number().positive({ message: "must be a positive number of hours" }).max(24 * 30, { message: "must be at most 720 hours (30 days)" }).default(12),
+
     PAVE_ADMIN_EMAILS: list,
     PAVE_ADMIN_GROUPS: list,
     PAVE_PLATFORM_EMAILS: list,

@@ -37,4 +37,28 @@ describe("auth adapter (Postgres)", () => {
     expect(updated?.expires.getTime()).toBe(later.getTime());
     expect(await adapter.updateSession!({ sessionToken: "missing", expires: later })).toBeNull();
   });
+
+  it("ends a session at its maximum age however often it was renewed", async () => {
+    const short = createAuthAdapter(db, { maxAgeMs: 12 * 60 * 60 * 1000 });
+    const user = await short.createUser!({ email: "old@test.local", name: "Old", emailVerified: null } as never);
+    const farFuture = new Date(Date.now() + 7 * 86_400_000);
+    await db.session.create({ data: { sessionToken: "tok-old", userId: user.id, expires: farFuture, createdAt: new Date(Date.now() - 13 * 60 * 60 * 1000) } });
+    // Renewed recently (expires is days away), but begun 13 hours ago: over the 12-hour limit.
+    expect(await short.getSessionAndUser!("tok-old")).toBeNull();
+    expect(await db.session.count({ where: { sessionToken: "tok-old" } })).toBe(0);
+
+    await short.createSession!({ sessionToken: "tok-new", userId: user.id, expires: new Date(Date.now() + 3600_000) });
+    expect(await short.getSessionAndUser!("tok-new")).not.toBeNull();
+    // A renewal never carries it past twelve hours from its start.
+    const renewed = await short.updateSession!({ sessionToken: "tok-new", expires: farFuture });
+    expect(renewed!.expires.getTime()).toBeLessThanOrEqual(Date.now() + 12 * 60 * 60 * 1000);
+  });
+
+  it("does not keep the identity provider's tokens", async () => {
+    const user = await adapter.createUser!({ email: "tokens@test.local", name: "T", emailVerified: null } as never);
+    await adapter.linkAccount!({ userId: user.id, type: "oauth", provider: "github", providerAccountId: "42", access_token: "gho_secret", refresh_token: "ghr_secret", id_token: "eyJ.secret", scope: "read:user" } as never);
+    const rows = await db.$queryRaw<Record<string, unknown>[]>`SELECT * FROM accounts WHERE user_id = ${user.id}`;
+    expect(JSON.stringify(rows)).not.toMatch(/secret/);
+    expect(rows[0]).toMatchObject({ provider: "github", scope: "read:user" });
+  });
 });

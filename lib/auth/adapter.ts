@@ -31,7 +31,11 @@ const userSelect = { id: true, name: true, email: true, emailVerified: true, ima
  * Written here rather than taken from @next-auth/prisma-adapter so it selects only the
  * columns Pave needs and works with Prisma 7's generated client.
  */
-export function createAuthAdapter(db: DbClient): Adapter {
+export function createAuthAdapter(db: DbClient, options: { maxAgeMs?: number } = {}): Adapter {
+  const maxAgeMs = options.maxAgeMs ?? Number.POSITIVE_INFINITY;
+  // However often it is renewed, a session ends this long after it began: the person signs in
+  // again and their role is recomputed.
+  const endOf = (createdAt: Date) => new Date(createdAt.getTime() + maxAgeMs);
   return {
     async createUser(user: Omit<AdapterUser, "id">) {
       const row = await db.user.create({
@@ -74,14 +78,11 @@ export function createAuthAdapter(db: DbClient): Adapter {
           type: account.type,
           provider: account.provider,
           providerAccountId: account.providerAccountId,
-          // Provider tokens are kept so later features can call the provider's API
-          // on the user's behalf; they are never selected into a session or page.
-          refresh_token: account.refresh_token ?? null,
-          access_token: account.access_token ?? null,
+          // The provider's access, refresh and ID tokens are dropped here: Pave never calls the
+          // provider for the user later, so there is nothing worth a stolen database backup.
           expires_at: account.expires_at ?? null,
           token_type: account.token_type ?? null,
           scope: account.scope ?? null,
-          id_token: account.id_token ?? null,
           session_state: typeof account.session_state === "string" ? account.session_state : null,
         },
       });
@@ -96,13 +97,20 @@ export function createAuthAdapter(db: DbClient): Adapter {
     async getSessionAndUser(sessionToken) {
       const row = await db.session.findUnique({
         where: { sessionToken },
-        select: { sessionToken: true, userId: true, expires: true, user: { select: userSelect } },
+        select: { sessionToken: true, userId: true, expires: true, createdAt: true, user: { select: userSelect } },
       });
       if (!row) return null;
+      if (endOf(row.createdAt).getTime() <= Date.now()) {
+        await db.session.deleteMany({ where: { sessionToken } });
+        return null;
+      }
       return { session: toAdapterSession(row), user: toAdapterUser(row.user) };
     },
     async updateSession({ sessionToken, expires }) {
-      const rows = await db.session.updateManyAndReturn({ where: { sessionToken }, data: { expires } });
+      const current = await db.session.findUnique({ where: { sessionToken }, select: { createdAt: true } });
+      if (!current) return null;
+      const end = endOf(current.createdAt);
+      const rows = await db.session.updateManyAndReturn({ where: { sessionToken }, data: { expires: expires && expires > end ? end : expires } });
       return rows[0] ? toAdapterSession(rows[0]) : null;
     },
     async deleteSession(sessionToken) {

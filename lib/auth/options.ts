@@ -6,9 +6,10 @@ import { db } from "@/lib/db";
 import { getEnv, isBuiltinIdpEnabled, type Env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { recordAudit } from "@/lib/audit";
+import { recordSignIn } from "@/lib/auth/sign-in";
 import { createAuthAdapter, type PaveAdapterUser } from "@/lib/auth/adapter";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
-import { readGroupsClaim, resolveRole } from "@/lib/auth/roles";
+import { readGroupsClaim } from "@/lib/auth/roles";
 
 export const BUILTIN_PROVIDER_ID = "pave-idp";
 export const OIDC_PROVIDER_ID = "oidc";
@@ -89,11 +90,13 @@ let options: NextAuthOptions | undefined;
 export function getAuthOptions(): NextAuthOptions {
   if (options) return options;
   const env = getEnv();
+  const maxAgeSeconds = Math.round(env.PAVE_SESSION_MAX_AGE_HOURS * 60 * 60);
   options = {
-    adapter: createAuthAdapter(db),
+    adapter: createAuthAdapter(db, { maxAgeMs: maxAgeSeconds * 1000 }),
     secret: env.NEXTAUTH_SECRET,
     providers: configuredProviders(env),
-    session: { strategy: "database", maxAge: 7 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+    // Sliding expiry within an absolute limit the adapter enforces from the session's creation.
+    session: { strategy: "database", maxAge: maxAgeSeconds, updateAge: Math.min(60 * 60, Math.floor(maxAgeSeconds / 4)) },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     callbacks: {
       // next-auth's own check accepts any "/…" string; this one parses it as a browser would.
@@ -107,31 +110,11 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     events: {
-      // Role and groups are recomputed at every sign-in, so a change in config or in
-      // the identity provider takes effect the next time the person signs in.
-      async signIn({ user, account, profile }) {
-        // GitHub has no groups claim: its people get roles by email only.
-        const groups = readGroupsClaim(profile as Record<string, unknown> | undefined, "groups");
-        const role = resolveRole(
-          { email: user.email, groups },
-          {
-            adminEmails: env.PAVE_ADMIN_EMAILS,
-            adminGroups: env.PAVE_ADMIN_GROUPS,
-            platformEmails: env.PAVE_PLATFORM_EMAILS,
-            platformGroups: env.PAVE_PLATFORM_GROUPS,
-          },
-        );
-        await db.$transaction(async (tx) => {
-          const before = await tx.user.findUnique({ where: { id: user.id }, select: { role: true } });
-          await tx.user.update({ where: { id: user.id }, data: { groups, role, lastSignInAt: new Date() } });
-          await recordAudit(tx, {
-            actor: { id: user.id, email: user.email },
-            action: "auth.sign_in",
-            target: { type: "user", id: user.id },
-            data: { provider: account?.provider ?? null, role, ...(before && before.role !== role ? { previousRole: before.role } : {}) },
-          });
-        });
-        log.info({ userId: user.id, provider: account?.provider, role }, "user signed in");
+      // Role and groups are recomputed at every sign-in, and sessions end after
+      // PAVE_SESSION_MAX_AGE_HOURS, so a change in config or in the identity provider
+      // reaches everyone within that time.
+      async signIn(message) {
+        await recordSignIn(message, env);
       },
       async signOut({ session }) {
         const userId = (session as { userId?: string } | undefined)?.userId;
