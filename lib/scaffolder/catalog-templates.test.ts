@@ -74,23 +74,30 @@ describe("templates registered from the catalog", () => {
     });
   });
 
-  it("refuses a template whose YAML aliases expand past the entity limit, and registers nothing", async () => {
+  // Registering the template's location must fail with the size error, leaving no location and no entity behind.
+  async function expectRefused(name: string) {
     const pat = await createUser({ role: "platform" });
-    for (const name of ["bomb", "laughs"]) {
-      const target = `file://${repo}/blob/main/templates/${name}/template.yaml`;
-      const error = await addLocation(pat, target).then(() => null, (caught: unknown) => caught);
-      expect(error).toBeInstanceOf(CatalogImportError);
-      expect((error as CatalogImportError).documents).toEqual([
-        {
-          document: 1,
-          field: "(document)",
-          message: "document 1 is over 256 KiB once its YAML aliases are expanded; an entity may be at most 256 KiB (PAVE_CATALOG_MAX_ENTITY_BYTES)",
-        },
-      ]);
-      expect(await db.location.findUnique({ where: { target }, select: { id: true } })).toBeNull();
-      expect(await db.entity.findUnique({ where: { key: `template:default/${name}` }, select: { id: true } })).toBeNull();
-    }
-    expect((await listTemplates()).map((t) => t.id)).not.toContain("catalog:default/bomb");
+    const target = `file://${repo}/blob/main/templates/${name}/template.yaml`;
+    const error = await addLocation(pat, target).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CatalogImportError);
+    expect((error as CatalogImportError).documents).toEqual([
+      {
+        document: 1,
+        field: "(document)",
+        message: "document 1 is over 256 KiB once its YAML aliases are expanded; an entity may be at most 256 KiB (PAVE_CATALOG_MAX_ENTITY_BYTES)",
+      },
+    ]);
+    expect(await db.location.findUnique({ where: { target }, select: { id: true } })).toBeNull();
+    expect(await db.entity.findUnique({ where: { key: `template:default/${name}` }, select: { id: true } })).toBeNull();
+    expect((await listTemplates()).map((t) => t.id)).not.toContain(`catalog:default/${name}`);
+  }
+
+  it("refuses a template whose one anchor, referenced 99 times, expands past the entity limit", async () => {
+    await expectRefused("bomb");
+  });
+
+  it("refuses a template with the nested billion-laughs shape", async () => {
+    await expectRefused("laughs");
   });
 
   it("cannot reach outside the template's folder", async () => {
