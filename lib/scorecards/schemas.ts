@@ -221,7 +221,7 @@ export function parseScorecardYaml(text: string, file: string): ScorecardParseRe
   if (filled.length > 1) return fail("(file)", `holds ${filled.length} YAML documents; a scorecard file holds exactly one`);
 
   const document = filled[0]!;
-  const position = documents.indexOf(document) + 1;
+  const position = documents.findIndex((candidate) => candidate === document) + 1;
   const converted = toBoundedJS(document, { maxBytes: MAX_SCORECARD_BYTES });
   if (!converted.ok) {
     const limit = converted.problem === "size" ? `; a scorecard may be at most ${MAX_SCORECARD_BYTES / 1024} KiB` : "";
