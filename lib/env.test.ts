@@ -52,6 +52,14 @@ describe("parseEnv", () => {
     expect(problems({ ...base, OIDC_ISSUER: "not a url" })[0]).toMatch(/^OIDC_ISSUER: expected the OIDC issuer URL/);
   });
 
+  it("checks the catalog size limits: whole numbers, and an entity no bigger than an import", () => {
+    expect(problems({ ...base, PAVE_CATALOG_MAX_ENTITY_BYTES: "lots" })[0]).toMatch(/^PAVE_CATALOG_MAX_ENTITY_BYTES: /);
+    expect(problems({ ...base, PAVE_CATALOG_MAX_ENTITY_BYTES: "2097152", PAVE_CATALOG_MAX_IMPORT_BYTES: "1048576" })).toEqual([
+      "PAVE_CATALOG_MAX_ENTITY_BYTES: must not be more than PAVE_CATALOG_MAX_IMPORT_BYTES (one entity can't be bigger than a whole import)",
+    ]);
+    expect(parseEnv({ ...base, PAVE_CATALOG_MAX_ENTITY_BYTES: "1048576" }).PAVE_CATALOG_MAX_ENTITY_BYTES).toBe(1024 * 1024);
+  });
+
   it("refuses a production start with no sign-in provider", () => {
     expect(problems({ ...base, NODE_ENV: "production" })[0]).toMatch(/^OIDC_ISSUER: no sign-in provider is configured/);
   });

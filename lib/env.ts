@@ -103,6 +103,11 @@ const envSchema = z
     /** …and at most this many bytes of Markdown and images in total. */
     PAVE_DOCS_MAX_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(5 * 1024 * 1024),
 
+    /** Each catalog entity may be at most this many bytes as JSON once YAML aliases are expanded. */
+    PAVE_CATALOG_MAX_ENTITY_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(256 * 1024),
+    /** …and all the entities of one import (a file, an upload, a location) together. */
+    PAVE_CATALOG_MAX_IMPORT_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(16 * 1024 * 1024),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -123,6 +128,11 @@ const envSchema = z
       );
     });
     need(!!env.UNLEASH_URL && !env.UNLEASH_API_TOKEN, "UNLEASH_API_TOKEN", "is required when UNLEASH_URL is set (a backend token)");
+    need(
+      env.PAVE_CATALOG_MAX_ENTITY_BYTES > env.PAVE_CATALOG_MAX_IMPORT_BYTES,
+      "PAVE_CATALOG_MAX_ENTITY_BYTES",
+      "must not be more than PAVE_CATALOG_MAX_IMPORT_BYTES (one entity can't be bigger than a whole import)",
+    );
     need(!!env.PAVE_METRICS_TOKEN && env.PAVE_METRICS_TOKEN.length < 16, "PAVE_METRICS_TOKEN", "must be at least 16 characters");
     need(
       env.NODE_ENV === "production" && env.PAVE_BUILTIN_IDP === undefined && !env.OIDC_ISSUER && !env.GITHUB_ID,

@@ -19,7 +19,7 @@ const teams = ["team-platform", "team-storefront", "team-checkout", "team-paymen
 const yaml = Array.from({ length: count }, (_, i) =>
   [`apiVersion: backstage.io/v1alpha1`, `kind: Component`, `metadata:`, `  name: dora-svc-${i}`, `spec:`, `  type: service`, `  lifecycle: production`, `  owner: ${teams[i % teams.length]}`].join("\n"),
 ).join("\n---\n");
-const { entities, errors } = parseCatalogYaml(yaml, { maxDocuments: 20_000, maxBytes: 64 * 1024 * 1024 });
+const { entities, errors } = parseCatalogYaml(yaml, { maxDocuments: 20_000, maxBytes: 64 * 1024 * 1024, maxImportBytes: 64 * 1024 * 1024 });
 if (errors.length) throw new Error(JSON.stringify(errors[0]));
 try {
   await db.$transaction((tx) => writeEntities(tx, entities, { type: "upload" }), { timeout: 600_000 });

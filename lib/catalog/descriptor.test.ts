@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   CATALOG_KINDS,
+  catalogLimitsFromEnv,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DOCUMENTS,
+  DEFAULT_MAX_ENTITY_BYTES,
+  DEFAULT_MAX_IMPORT_BYTES,
   ENTITY_NAME_RULE,
   NAMESPACE_RULE,
   TAG_RULE,
@@ -11,6 +14,7 @@ import {
   summarizeEntity,
   type CatalogEntity,
 } from "@/lib/catalog/descriptor";
+import { parseEnv } from "@/lib/env";
 
 const component = (overrides: { metadata?: object; spec?: object; apiVersion?: string; kind?: string } = {}) => ({
   apiVersion: overrides.apiVersion ?? "backstage.io/v1alpha1",
@@ -394,6 +398,93 @@ describe("parseCatalogYaml: errors", () => {
       [1, "metadata.tags[0]"],
       [1, "spec.owner"],
       [2, "kind"],
+    ]);
+  });
+});
+
+describe("parseCatalogYaml: YAML aliases", () => {
+  const header = (name: string) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-checkout
+`;
+  // One anchor of 20 KB referenced 99 times: a 20 KB document that is 2 MB once expanded.
+  const anchorBomb = (name: string) =>
+    `${header(name)}  blob: &blob "${"z".repeat(20_000)}"\n  copies:\n${Array.from({ length: 99 }, () => "    - *blob").join("\n")}\n`;
+  // The classic nested shape ("billion laughs"), small enough to pass yaml's alias count: 27 copies of a 12 KB leaf.
+  const nestedBomb = (name: string) =>
+    `${header(name)}  l0: &l0 "${"z".repeat(12_000)}"\n  l1: &l1 [*l0, *l0, *l0]\n  l2: &l2 [*l1, *l1, *l1]\n  l3: [*l2, *l2, *l2]\n`;
+  const entityTooBig = (document: number) => ({
+    document,
+    field: "(document)",
+    message: `document ${document} is over 256 KiB once its YAML aliases are expanded; an entity may be at most 256 KiB (PAVE_CATALOG_MAX_ENTITY_BYTES)`,
+  });
+
+  it("refuses an entity whose one anchor, referenced 99 times, expands past the entity limit", () => {
+    const text = yamlOf(header("before"), anchorBomb("bomb"), header("after"));
+    expect(text.length).toBeLessThan(25_000);
+    const result = parseCatalogYaml(text);
+    expect(result.errors).toEqual([entityTooBig(2)]);
+    expect(result.entities.map((e) => e.metadata.name)).toEqual(["before", "after"]);
+    expect(DEFAULT_MAX_ENTITY_BYTES).toBe(256 * 1024);
+  });
+
+  it("refuses the nested billion-laughs shape", () => {
+    expect(parseCatalogYaml(yamlOf(header("first"), nestedBomb("laughs"))).errors).toEqual([entityTooBig(2)]);
+  });
+
+  it("still reads aliases that stay within the limits, and the limit can be raised", () => {
+    const shared = `${header("shared")}  links: &links [{url: "https://example.com/a"}, {url: "https://example.com/b"}]\n  more: *links\n`;
+    expect(parseCatalogYaml(shared)).toMatchObject({ errors: [], entities: [{ spec: { more: [{ url: "https://example.com/a" }, { url: "https://example.com/b" }] } }] });
+    expect(parseCatalogYaml(anchorBomb("bomb"), { maxEntityBytes: 4 * 1024 * 1024 }).errors).toEqual([]);
+  });
+
+  it("refuses a file whose entities each fit but together pass the import limit, naming the document that passes it", () => {
+    // 90 entities of about 200 KB each once expanded (10 copies of a 20 KB anchor): 1.8 MB of text, 18 MB of entities.
+    const entity = (i: number) => `${header(`svc-${String(i).padStart(2, "0")}`)}  blob: &blob "${"z".repeat(20_000)}"\n  copies: [${Array(9).fill("*blob").join(", ")}]\n`;
+    const documents = Array.from({ length: 90 }, (_, i) => entity(i));
+    const oneEntity = Buffer.byteLength(JSON.stringify(parseCatalogYaml(documents[0]!).entities[0]));
+    expect(oneEntity).toBeLessThan(DEFAULT_MAX_ENTITY_BYTES);
+    expect(DEFAULT_MAX_IMPORT_BYTES).toBe(16 * 1024 * 1024);
+    const passing = Math.floor(DEFAULT_MAX_IMPORT_BYTES / oneEntity) + 1;
+
+    const result = parseCatalogYaml(yamlOf(...documents));
+    expect(result.errors).toEqual([
+      {
+        document: passing,
+        field: "(file)",
+        message: `document ${passing} takes the file over 16 MiB once YAML aliases are expanded; one import may be at most 16 MiB in all (PAVE_CATALOG_MAX_IMPORT_BYTES)`,
+      },
+    ]);
+    // Each entity on its own is fine.
+    expect(parseCatalogYaml(yamlOf(...documents.slice(0, passing - 1))).errors).toEqual([]);
+  });
+
+  it("counts refused entities toward the import limit and stops reading there", () => {
+    const limits = { maxEntityBytes: 300 * 1024, maxImportBytes: 500 * 1024 };
+    const result = parseCatalogYaml(yamlOf(anchorBomb("one"), anchorBomb("two"), "kind: [unclosed\n"), limits);
+    expect(result.errors).toEqual([
+      { document: 1, field: "(document)", message: "document 1 is over 300 KiB once its YAML aliases are expanded; an entity may be at most 300 KiB (PAVE_CATALOG_MAX_ENTITY_BYTES)" },
+      { document: 2, field: "(file)", message: "document 2 takes the file over 500 KiB once YAML aliases are expanded; one import may be at most 500 KiB in all (PAVE_CATALOG_MAX_IMPORT_BYTES)" },
+    ]);
+  });
+
+  it("uses the defaults of PAVE_CATALOG_MAX_ENTITY_BYTES and PAVE_CATALOG_MAX_IMPORT_BYTES when no limits are passed", () => {
+    const env = parseEnv({ DATABASE_URL: "postgresql://localhost/pave", NEXTAUTH_SECRET: "s".repeat(32) });
+    expect(catalogLimitsFromEnv(env)).toEqual({ maxEntityBytes: DEFAULT_MAX_ENTITY_BYTES, maxImportBytes: DEFAULT_MAX_IMPORT_BYTES });
+  });
+
+  it("refuses an entity that refers to itself or nests too deep", () => {
+    expect(parseCatalogYaml(`${header("loop")}  self: &self {again: *self}\n`).errors).toEqual([
+      { document: 1, field: "(yaml)", message: "document 1 refers to itself through a YAML alias, so it never ends" },
+    ]);
+    const deep = Array.from({ length: 70 }, (_, i) => `${"  ".repeat(i + 1)}k${i}:`).join("\n");
+    expect(parseCatalogYaml(`${header("deep")}${deep} end\n`).errors).toEqual([
+      { document: 1, field: "(yaml)", message: "document 1 is nested more than 64 levels deep" },
     ]);
   });
 });

@@ -10,6 +10,8 @@ import { Composer, LineCounter, Parser } from "yaml";
 import { z } from "zod";
 import { DEFAULT_NAMESPACE, entityRefKey, parseEntityRef, stringifyEntityRef } from "@/lib/catalog/refs";
 import { listRefFields } from "@/lib/catalog/relations";
+import type { Env } from "@/lib/env";
+import { formatBytes, toBoundedJS } from "@/lib/yaml";
 
 export const CATALOG_KINDS = [
   "Component",
@@ -55,7 +57,15 @@ export type DocumentError = {
   message: string;
 };
 
-export type CatalogParseLimits = { maxBytes?: number; maxDocuments?: number };
+export type CatalogParseLimits = {
+  /** The file's own size, as text. */
+  maxBytes?: number;
+  maxDocuments?: number;
+  /** Each entity's size as JSON once YAML aliases are expanded (PAVE_CATALOG_MAX_ENTITY_BYTES). */
+  maxEntityBytes?: number;
+  /** All the file's entities together, measured the same way (PAVE_CATALOG_MAX_IMPORT_BYTES). */
+  maxImportBytes?: number;
+};
 
 export type CatalogParseResult = { entities: CatalogEntity[]; errors: DocumentError[] };
 
@@ -75,6 +85,10 @@ export type EntitySummary = {
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_MAX_DOCUMENTS = 1000;
+// The defaults of PAVE_CATALOG_MAX_ENTITY_BYTES and PAVE_CATALOG_MAX_IMPORT_BYTES; this parser
+// stays pure (seed and scripts call it without a full environment), so the server passes the settings in.
+export const DEFAULT_MAX_ENTITY_BYTES = 256 * 1024;
+export const DEFAULT_MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
 const BACKSTAGE_VERSIONS = ["backstage.io/v1alpha1", "backstage.io/v1beta1"];
 
@@ -293,10 +307,17 @@ export function isCatalogKind(kind: unknown): kind is CatalogKind {
  * Parsing
  */
 
+/** The catalog's size settings as parse limits, for the server's imports (uploads, locations, templates). */
+export function catalogLimitsFromEnv(env: Pick<Env, "PAVE_CATALOG_MAX_ENTITY_BYTES" | "PAVE_CATALOG_MAX_IMPORT_BYTES">): CatalogParseLimits {
+  return { maxEntityBytes: env.PAVE_CATALOG_MAX_ENTITY_BYTES, maxImportBytes: env.PAVE_CATALOG_MAX_IMPORT_BYTES };
+}
+
 /** Reads a multi-document catalog file and validates every entity; an import should accept it only when `errors` is empty. */
 export function parseCatalogYaml(text: string, limits: CatalogParseLimits = {}): CatalogParseResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDocuments = limits.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
+  const maxEntityBytes = limits.maxEntityBytes ?? DEFAULT_MAX_ENTITY_BYTES;
+  const maxImportBytes = limits.maxImportBytes ?? DEFAULT_MAX_IMPORT_BYTES;
 
   const size = new TextEncoder().encode(text).length;
   if (size > maxBytes) {
@@ -318,8 +339,9 @@ export function parseCatalogYaml(text: string, limits: CatalogParseLimits = {}):
   const entities: CatalogEntity[] = [];
   const errors: DocumentError[] = [];
   const seen = new Map<string, number>(); // entity ref key → document that defined it
+  let importBytes = 0; // every document's expanded size so far, refused ones included
 
-  documents.forEach((document, index) => {
+  for (const [index, document] of documents.entries()) {
     const position = index + 1;
     if (document.errors.length > 0) {
       for (const error of document.errors) {
@@ -330,21 +352,37 @@ export function parseCatalogYaml(text: string, limits: CatalogParseLimits = {}):
           message: `invalid YAML at line ${line}, column ${col}: ${error.message}`,
         });
       }
-      return;
+      continue;
     }
 
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      errors.push({ document: position, field: "(yaml)", message: `invalid YAML: ${(error as Error).message}` });
-      return;
+    // A document may use what is left of the import's allowance, never more than an entity's own,
+    // so reading a file costs at most the import limit however far its aliases would expand.
+    const allowance = Math.min(maxEntityBytes, maxImportBytes - importBytes);
+    const converted = toBoundedJS(document, { maxBytes: allowance });
+    importBytes += converted.bytes;
+    // Over an allowance smaller than an entity's own limit, it is the file that is too big: reported below.
+    if (!converted.ok && !(converted.problem === "size" && allowance < maxEntityBytes)) {
+      const message =
+        converted.problem === "size"
+          ? `document ${position} ${converted.message}; an entity may be at most ${formatBytes(maxEntityBytes)} (PAVE_CATALOG_MAX_ENTITY_BYTES)`
+          : `document ${position} ${converted.message}`;
+      errors.push({ document: position, field: converted.problem === "size" ? "(document)" : "(yaml)", message });
     }
-    if (value === null || value === undefined) return;
+    if (importBytes > maxImportBytes) {
+      errors.push({
+        document: position,
+        field: "(file)",
+        message: `document ${position} takes the file over ${formatBytes(maxImportBytes)} once YAML aliases are expanded; one import may be at most ${formatBytes(maxImportBytes)} in all (PAVE_CATALOG_MAX_IMPORT_BYTES)`,
+      });
+      break; // the rest is not read: the import is refused either way
+    }
+    if (!converted.ok) continue;
+    const value = converted.value;
+    if (value === null || value === undefined) continue;
 
     const checked = validateEntity(value);
     for (const error of checked.errors) errors.push({ document: position, ...error });
-    if (!checked.entity) return;
+    if (!checked.entity) continue;
 
     const entity = checked.entity;
     const ref = { kind: entity.kind, namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE, name: entity.metadata.name };
@@ -356,11 +394,11 @@ export function parseCatalogYaml(text: string, limits: CatalogParseLimits = {}):
         field: "metadata.name",
         message: `${stringifyEntityRef(ref)} is already defined in document ${earlier} (names compare ignoring case)`,
       });
-      return;
+      continue;
     }
     seen.set(key, position);
     entities.push(entity);
-  });
+  }
 
   return { entities, errors };
 }
@@ -493,13 +531,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function rejectFile(message: string): CatalogParseResult {
   return { entities: [], errors: [{ document: 0, field: "(file)", message }] };
-}
-
-// Rounded up, so a file just over the limit never reads as the same size as the limit.
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KiB`;
-  const tenths = Math.ceil((bytes / (1024 * 1024)) * 10) / 10;
-  return `${tenths} MiB`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -4,7 +4,7 @@ import { recordAudit, type AuditActor } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
-import { parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { catalogLimitsFromEnv, parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
 import { toCatalogYaml } from "@/lib/catalog/export";
 import { entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
 import { canEditEntity, canRegister, isOwnerTeamMember } from "@/lib/catalog/permissions";
@@ -12,6 +12,7 @@ import type { ComponentFormInput } from "@/lib/catalog/schemas";
 import { CatalogImportError, writeEntities, type WriteSummary } from "@/lib/catalog/store";
 import { hasRole } from "@/lib/auth/roles";
 import { getGitReader } from "@/lib/git/reader";
+import { getEnv } from "@/lib/env";
 
 const summaryForAudit = (s: WriteSummary) => ({
   created: s.created.length,
@@ -24,7 +25,7 @@ const summaryForAudit = (s: WriteSummary) => ({
 
 /** Parses catalog YAML, throwing CatalogImportError with every problem found. */
 function parseOrThrow(yaml: string): CatalogEntity[] {
-  const { entities, errors } = parseCatalogYaml(yaml);
+  const { entities, errors } = parseCatalogYaml(yaml, catalogLimitsFromEnv(getEnv()));
   if (errors.length) throw new CatalogImportError(errors);
   if (!entities.length) throw new CatalogImportError([{ document: 0, field: "(file)", message: "The file has no entities" }]);
   return entities;
@@ -207,7 +208,7 @@ export async function saveComponent(actor: CurrentUser, input: ComponentFormInpu
 
     const entity: CatalogEntity = { apiVersion: "backstage.io/v1alpha1", kind: "Component", metadata: metadata as CatalogEntity["metadata"], spec };
     // Validate exactly as an imported file would be, so the form can't store what an import would refuse.
-    const checked = parseCatalogYaml(toCatalogYaml([entity]));
+    const checked = parseCatalogYaml(toCatalogYaml([entity]), catalogLimitsFromEnv(getEnv()));
     if (checked.errors.length) throw new CatalogImportError(checked.errors);
 
     const key = entityRefKey({ kind: "Component", namespace: "default", name: input.name });

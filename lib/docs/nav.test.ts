@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdocsNavOrder, navFromMkdocs, navFromTree, orderMarkdownFiles, parseMkdocsConfig } from "@/lib/docs/nav";
+import { MAX_MKDOCS_BYTES, mkdocsNavOrder, navFromMkdocs, navFromTree, orderMarkdownFiles, parseMkdocsConfig } from "@/lib/docs/nav";
 
 const MKDOCS = `site_name: Checkout
 docs_dir: handbook
@@ -41,6 +41,23 @@ describe("mkdocs.yml", () => {
     expect(() => parseMkdocsConfig("docs_dir: [a]\n")).toThrow(/docs_dir/);
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
     expect(() => parseMkdocsConfig(bomb)).toThrow(/aliases/);
+  });
+
+  const tooBig = new Error("mkdocs.yml is over 256 KiB once its YAML aliases are expanded.");
+
+  it("refuses an mkdocs.yml whose one anchor, referenced 99 times, expands past 256 KiB", () => {
+    const bomb = MKDOCS.replace("\nextra:\n", `\nextra:\n  blob: &blob "${"z".repeat(20_000)}"\n  copies: [${Array(99).fill("*blob").join(", ")}]\n`);
+    expect(bomb.length).toBeLessThan(MAX_MKDOCS_BYTES);
+    expect(() => parseMkdocsConfig(bomb)).toThrow(tooBig);
+  });
+
+  it("refuses the nested billion-laughs shape", () => {
+    const laughs = `site_name: x\nextra:\n  l0: &l0 "${"z".repeat(12_000)}"\n  l1: &l1 [*l0, *l0, *l0]\n  l2: &l2 [*l1, *l1, *l1]\n  l3: [*l2, *l2, *l2]\nnav:\n  - index.md\n`;
+    expect(() => parseMkdocsConfig(laughs)).toThrow(tooBig);
+  });
+
+  it("still reads aliases that stay small", () => {
+    expect(parseMkdocsConfig("site_name: x\nextra: {a: &a [1, 2], b: *a}\nnav: [index.md]\n").nav).toEqual(["index.md"]);
   });
 
   it("gives a sidebar of the built pages only, in nav order, without external links or empty sections", () => {

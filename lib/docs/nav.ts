@@ -1,5 +1,6 @@
 import { parseDocument } from "yaml";
 import { dirnameOf, joinPath, toPagePath } from "@/lib/docs/render";
+import { toBoundedJS } from "@/lib/yaml";
 
 /**
  * The docs sidebar and the order pages are kept in when a tree is over its limits:
@@ -17,7 +18,7 @@ export interface MkdocsConfig {
   nav?: unknown[];
 }
 
-/** The largest mkdocs.yml Pave reads; real ones are a few KiB. */
+/** The largest mkdocs.yml Pave reads, as text and as JSON once its aliases are expanded; real ones are a few KiB. */
 export const MAX_MKDOCS_BYTES = 256 * 1024;
 
 /**
@@ -29,12 +30,9 @@ export function parseMkdocsConfig(text: string): MkdocsConfig {
   const document = parseDocument(text, { strict: false, uniqueKeys: false, prettyErrors: false });
   const problem = document.errors[0];
   if (problem) throw new Error(`mkdocs.yml is not valid YAML: ${firstLine(problem.message)}`);
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 100 });
-  } catch {
-    throw new Error("mkdocs.yml uses too many YAML aliases to be read.");
-  }
+  const converted = toBoundedJS(document, { maxBytes: MAX_MKDOCS_BYTES });
+  if (!converted.ok) throw new Error(`mkdocs.yml ${converted.message}.`);
+  const value = converted.value;
   if (value === null || value === undefined) return { docsDir: "docs" };
   if (typeof value !== "object" || Array.isArray(value)) throw new Error("mkdocs.yml must be a mapping of settings (site_name: …, nav: …).");
   const settings = value as Record<string, unknown>;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { parseCatalogYaml } from "@/lib/catalog/descriptor";
+import { catalogLimitsFromEnv, parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { stringifyEntityRef } from "@/lib/catalog/refs";
 import { registerPublishedLocation } from "@/lib/catalog/mutations";
 import { getEnv } from "@/lib/env";
@@ -254,7 +254,7 @@ const catalogRegister = defineAction({
       // No call out: the entity ref comes from the catalog-info.yaml in the workspace, when there is one.
       const local = "catalogInfoPath" in input ? path.join(ctx.workspace, input.catalogInfoPath.replace(/^\/+/, "")) : null;
       const text = local ? await readFile(local, "utf8").catch(() => null) : null;
-      const entity = text ? parseCatalogYaml(text).entities[0] : undefined;
+      const entity = text ? parseCatalogYaml(text, catalogLimitsFromEnv(getEnv())).entities[0] : undefined;
       ctx.log(`Dry run: would register ${target}`);
       ctx.output("entityRef", entity ? stringifyEntityRef({ kind: entity.kind, namespace: entity.metadata.namespace ?? "default", name: entity.metadata.name }) : "component:default/unknown");
       return;

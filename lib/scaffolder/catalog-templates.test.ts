@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { addLocation } from "@/lib/catalog/mutations";
+import { CatalogImportError } from "@/lib/catalog/store";
 import { createLocalRepo } from "@/lib/git/local";
 import { dryRunTemplate } from "@/lib/scaffolder/runs";
 import { listTemplates } from "@/lib/scaffolder/templates";
@@ -31,6 +32,17 @@ spec:
           name: \${{ parameters.name }}
 `;
 
+// A valid template except that one 20 KB anchor is referenced 99 times in a step's input: 2 MB once expanded.
+const aliasBombTemplate = `${template("bomb", "./skeleton")}        blob: &blob "${"z".repeat(20_000)}"
+        copies: [${Array(99).fill("*blob").join(", ")}]
+`;
+// The nested shape: 27 copies of a 12 KB leaf, within yaml's own alias count.
+const nestedBombTemplate = `${template("laughs", "./skeleton")}        l0: &l0 "${"z".repeat(12_000)}"
+        l1: &l1 [*l0, *l0, *l0]
+        l2: &l2 [*l1, *l1, *l1]
+        l3: [*l2, *l2, *l2]
+`;
+
 describe("templates registered from the catalog", () => {
   let repo: string;
   beforeAll(async () => {
@@ -43,6 +55,8 @@ describe("templates registered from the catalog", () => {
       "templates/hello/skeleton/docs/index.md": "Docs for ${{ values.name | upper }}\n",
       "templates/escape/template.yaml": template("escape", "../../secrets"),
       "secrets/key.txt": "do not read",
+      "templates/bomb/template.yaml": aliasBombTemplate,
+      "templates/laughs/template.yaml": nestedBombTemplate,
     });
     const pat = await createUser({ role: "platform" });
     await addLocation(pat, `file://${repo}/blob/main/templates/hello/template.yaml`);
@@ -58,6 +72,32 @@ describe("templates registered from the catalog", () => {
       "README.md": "# world\n",
       "docs/index.md": "Docs for WORLD\n",
     });
+  });
+
+  // Registering the template's location must fail with the size error, leaving no location and no entity behind.
+  async function expectRefused(name: string) {
+    const pat = await createUser({ role: "platform" });
+    const target = `file://${repo}/blob/main/templates/${name}/template.yaml`;
+    const error = await addLocation(pat, target).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CatalogImportError);
+    expect((error as CatalogImportError).documents).toEqual([
+      {
+        document: 1,
+        field: "(document)",
+        message: "document 1 is over 256 KiB once its YAML aliases are expanded; an entity may be at most 256 KiB (PAVE_CATALOG_MAX_ENTITY_BYTES)",
+      },
+    ]);
+    expect(await db.location.findUnique({ where: { target }, select: { id: true } })).toBeNull();
+    expect(await db.entity.findUnique({ where: { key: `template:default/${name}` }, select: { id: true } })).toBeNull();
+    expect((await listTemplates()).map((t) => t.id)).not.toContain(`catalog:default/${name}`);
+  }
+
+  it("refuses a template whose one anchor, referenced 99 times, expands past the entity limit", async () => {
+    await expectRefused("bomb");
+  });
+
+  it("refuses a template with the nested billion-laughs shape", async () => {
+    await expectRefused("laughs");
   });
 
   it("cannot reach outside the template's folder", async () => {

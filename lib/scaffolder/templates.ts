@@ -2,7 +2,8 @@ import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
-import { parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { catalogLimitsFromEnv, parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { getEnv } from "@/lib/env";
 import { parameterPages, type ParameterPage } from "@/lib/scaffolder/parameters";
 
 /**
@@ -68,7 +69,7 @@ async function loadBuiltin(dirName: string): Promise<LoadedTemplate | null> {
   } catch {
     return null;
   }
-  const { entities, errors } = parseCatalogYaml(text);
+  const { entities, errors } = parseCatalogYaml(text, catalogLimitsFromEnv(getEnv()));
   const entity = entities[0];
   if (errors.length || !entity || entity.kind !== "Template") {
     throw new Error(`templates/${dirName}/template.yaml is not a valid Template: ${JSON.stringify(errors.slice(0, 3))}`);

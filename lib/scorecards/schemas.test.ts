@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseScorecardYaml, type ScorecardParseError } from "@/lib/scorecards/schemas";
+import { MAX_SCORECARD_BYTES, parseScorecardYaml, type ScorecardParseError } from "@/lib/scorecards/schemas";
 
 const valid = `apiVersion: pave.dev/v1
 kind: Scorecard
@@ -92,6 +92,27 @@ describe("parseScorecardYaml", () => {
     expect(errorsOf(withLine("  title: Service basics", "  title: [Service basics"))).toEqual([
       { file: "basics.yaml", path: "(yaml)", message: expect.stringMatching(/^invalid YAML at line \d+, column \d+: /) },
     ]);
+  });
+
+  it("refuses a scorecard whose one anchor, referenced 99 times, expands past 256 KiB", () => {
+    // Valid apart from its size: appliesTo.type takes any list of names.
+    const bomb = withLine("    type: [service]", `    type: [&t "${"z".repeat(20_000)}", ${Array(99).fill("*t").join(", ")}]`);
+    expect(bomb.length).toBeLessThan(MAX_SCORECARD_BYTES);
+    expect(errorsOf(`---\n---\n${bomb}`)).toEqual([
+      { file: "basics.yaml", path: "(yaml)", message: "document 2 is over 256 KiB once its YAML aliases are expanded; a scorecard may be at most 256 KiB" },
+    ]);
+  });
+
+  it("refuses the nested billion-laughs shape", () => {
+    const laughs = `${valid}  l0: &l0 "${"z".repeat(12_000)}"\n  l1: &l1 [*l0, *l0, *l0]\n  l2: &l2 [*l1, *l1, *l1]\n  l3: [*l2, *l2, *l2]\n`;
+    expect(errorsOf(laughs)).toEqual([
+      { file: "basics.yaml", path: "(yaml)", message: "document 1 is over 256 KiB once its YAML aliases are expanded; a scorecard may be at most 256 KiB" },
+    ]);
+  });
+
+  it("still reads a scorecard that uses aliases within the limit", () => {
+    const shared = withLine("    type: [service]", "    type: &types [service, website]\n    lifecycle: *types");
+    expect(parseScorecardYaml(shared, "basics.yaml")).toMatchObject({ ok: true, definition: { appliesTo: { type: ["service", "website"], lifecycle: ["service", "website"] } } });
   });
 
   it("refuses more than one document, and an empty file", () => {

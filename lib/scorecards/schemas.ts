@@ -2,6 +2,7 @@ import { isScalar, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { CATALOG_KINDS } from "@/lib/catalog/descriptor";
 import { CHECK_TYPES, findCheck } from "@/lib/scorecards/checks";
+import { toBoundedJS } from "@/lib/yaml";
 
 /*
  * The scorecard YAML format (apiVersion pave.dev/v1, kind Scorecard) and its parser.
@@ -10,7 +11,7 @@ import { CHECK_TYPES, findCheck } from "@/lib/scorecards/checks";
  */
 
 export const SCORECARD_API_VERSION = "pave.dev/v1";
-/** The largest scorecard YAML accepted, from a file or the form. */
+/** The largest scorecard accepted, from a file or the form: as YAML text, and as JSON once its aliases are expanded. */
 export const MAX_SCORECARD_BYTES = 256 * 1024;
 
 const ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -219,12 +220,14 @@ export function parseScorecardYaml(text: string, file: string): ScorecardParseRe
   if (filled.length === 0) return fail("(file)", "is empty; expected a Scorecard document");
   if (filled.length > 1) return fail("(file)", `holds ${filled.length} YAML documents; a scorecard file holds exactly one`);
 
-  let value: unknown;
-  try {
-    value = filled[0]!.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    return fail("(yaml)", `invalid YAML: ${(error as Error).message}`);
+  const document = filled[0]!;
+  const position = documents.findIndex((candidate) => candidate === document) + 1;
+  const converted = toBoundedJS(document, { maxBytes: MAX_SCORECARD_BYTES });
+  if (!converted.ok) {
+    const limit = converted.problem === "size" ? `; a scorecard may be at most ${MAX_SCORECARD_BYTES / 1024} KiB` : "";
+    return fail("(yaml)", `document ${position} ${converted.message}${limit}`);
   }
+  const value = converted.value;
   if (value === null || value === undefined) return fail("(file)", "is empty; expected a Scorecard document");
 
   const parsed = scorecardSchema.safeParse(value, { reportInput: true });

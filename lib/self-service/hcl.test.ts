@@ -368,6 +368,27 @@ describe("addAtlantisProject", () => {
     expect(updated.startsWith("# managed by hand\nversion: 3\nprojects:\n  - name: qa-databases\n")).toBe(true);
   });
 
+  // A project entry whose when_modified list expands to more than 1 MiB, appended to the real file.
+  const withProject = (lines: string) => `${atlantis}  - name: big\n    dir: terraform/envs/big\n    autoplan:\n${lines}`;
+  const tooBig = new Error("atlantis.yaml can't be read: it is over 1 MiB once its YAML aliases are expanded");
+
+  it("refuses an atlantis.yaml whose one anchor, referenced 99 times, expands past 1 MiB", () => {
+    const bomb = withProject(`      when_modified: [&glob "${"z".repeat(20_000)}", ${Array(99).fill("*glob").join(", ")}]\n`);
+    expect(bomb.length).toBeLessThan(30_000);
+    expect(() => addAtlantisProject(bomb, project)).toThrow(tooBig);
+  });
+
+  it("refuses an atlantis.yaml with the nested billion-laughs shape", () => {
+    const leaf = `"${"z".repeat(48_000)}"`;
+    const laughs = withProject(`      l0: &l0 ${leaf}\n      l1: &l1 [*l0, *l0, *l0]\n      l2: &l2 [*l1, *l1, *l1]\n      when_modified: [*l2, *l2, *l2]\n`);
+    expect(() => addAtlantisProject(laughs, project)).toThrow(tooBig);
+  });
+
+  it("still edits an atlantis.yaml that uses aliases within the limit", () => {
+    const shared = withProject(`      enabled: true\n      when_modified: &globs ["*.tf"]\n  - name: big-2\n    dir: terraform/envs/big-2\n    autoplan: {enabled: true, when_modified: *globs}\n`);
+    expect(addAtlantisProject(shared, project)).toContain("  - name: qa-databases\n");
+  });
+
   it("lists a project for every Terraform root in the reference layout", () => {
     const roots = terraformFiles()
       .map((file) => path.posix.dirname(file))

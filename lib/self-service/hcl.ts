@@ -4,6 +4,7 @@ import { format } from "@cdktf/hcl-tools";
 import { parse } from "@cdktf/hcl2json";
 import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { AppError } from "@/lib/errors";
+import { toBoundedJS } from "@/lib/yaml";
 import { ENVIRONMENTS, moduleInputsSchema, OWNER_PATTERN, serviceNameSchema } from "@/lib/self-service/rules";
 import type { Engine, Environment, Tier } from "@/lib/self-service/rules";
 
@@ -425,6 +426,13 @@ export function databasesAtlantisProject(environment: string): AtlantisProject {
 }
 
 /**
+ * The most atlantis.yaml may be as JSON once its YAML aliases are expanded. Larger than the
+ * other single-file limits because an infrastructure monorepo lists every Terraform root here,
+ * and generated files (terragrunt-atlantis-config) run to hundreds of KiB.
+ */
+export const MAX_ATLANTIS_BYTES = 1024 * 1024;
+
+/**
  * `atlantis.yaml` with `project` appended to `projects`, or unchanged if a project for the
  * same dir and workspace is already there. Comments and the existing entries are kept as
  * they are, so the pull request's diff shows only the new lines.
@@ -440,6 +448,10 @@ export function addAtlantisProject(atlantisYaml: string, project: AtlantisProjec
 
   const doc = parseDocument(atlantisYaml);
   if (doc.errors.length > 0) throw new Error(`atlantis.yaml can't be read: ${doc.errors[0]!.message}`);
+  // Pave edits the file without expanding it, but writes it back for Atlantis to expand: a file whose
+  // aliases multiply it is refused rather than passed on in a pull request.
+  const expanded = toBoundedJS(doc, { maxBytes: MAX_ATLANTIS_BYTES });
+  if (!expanded.ok) throw new Error(`atlantis.yaml can't be read: it ${expanded.message}`);
   if (!isMap(doc.contents)) throw new Error("atlantis.yaml must be a mapping");
   if (doc.get("version") !== 3) throw new Error("Only atlantis.yaml version 3 is supported");
 

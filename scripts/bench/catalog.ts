@@ -146,7 +146,7 @@ await measure("entity page data", 30, (i) => getEntityDetail(keys[i % keys.lengt
 const fresh = Array.from({ length: 10_000 }, (_, i) => component(i, apiNames, "imp"));
 const yaml = toCatalogYaml(fresh);
 const importStart = performance.now();
-const parsed = parseCatalogYaml(yaml, { maxDocuments: 10_000, maxBytes: 64 * 1024 * 1024 });
+const parsed = parseCatalogYaml(yaml, { maxDocuments: 10_000, maxBytes: 64 * 1024 * 1024, maxImportBytes: 64 * 1024 * 1024 });
 if (parsed.errors.length) throw new Error(`import data invalid: ${JSON.stringify(parsed.errors[0])}`);
 const parsedMs = performance.now() - importStart;
 await db.$transaction((tx) => writeEntities(tx, parsed.entities, { type: "upload" }), { timeout: 600_000 });
