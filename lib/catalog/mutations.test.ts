@@ -70,4 +70,23 @@ describe("editing the catalog by hand", () => {
     // Pasted entities are editable in Pave; only location entities are not.
     await expect(saveComponent(pat, form({ key: "component:default/from-file", name: "from-file", title: "Edited" }))).resolves.toMatchObject({ created: false });
   });
+
+  it("refuses an edit whose checked entity is not the one written (another kind or namespace of the same name)", async () => {
+    const pat = await createUser({ role: "platform" });
+    await importCatalogYaml(
+      pat,
+      [
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\nspec:\n  type: service\n  lifecycle: production\n  owner: team-payments",
+        "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: payments\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-checkout\n  definition: openapi",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\n  namespace: checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-checkout",
+      ].join("\n---\n"),
+    );
+    const before = await db.entity.findUniqueOrThrow({ where: { key: "component:default/payments" }, select: { owner: true, spec: true, metadata: true } });
+    const max = await createUser({ groups: ["team-checkout"] });
+    // Max's team owns api:default/payments and component:checkout/payments, not component:default/payments.
+    for (const key of ["api:default/payments", "component:checkout/payments"]) {
+      await expect(saveComponent(max, form({ key, name: "payments", title: "Taken over" }))).rejects.toMatchObject({ code: "INVALID" });
+    }
+    expect(await db.entity.findUniqueOrThrow({ where: { key: "component:default/payments" }, select: { owner: true, spec: true, metadata: true } })).toEqual(before);
+  });
 });

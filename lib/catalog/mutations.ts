@@ -176,11 +176,22 @@ export async function saveComponent(actor: CurrentUser, input: ComponentFormInpu
     throw new AppError("FORBIDDEN", "You can only set one of your own teams as the owner.");
   }
 
+  const key = entityRefKey({ kind: "Component", namespace: "default", name: input.name });
+  // The permission is checked on the entity the form names and the write goes to `key`:
+  // they must be one entity, or owning an API "x" (or a component in another namespace)
+  // would let someone overwrite component:default/x.
+  if (input.key !== undefined && input.key.toLowerCase() !== key) {
+    throw new AppError(
+      "INVALID",
+      /^component:default\//i.test(input.key) ? "A component's name cannot change. Create a new one instead." : "Only components in the default namespace can be edited with this form.",
+    );
+  }
+
   return db.$transaction(async (tx) => {
     const existing = input.key
-      ? await tx.entity.findUnique({ where: { key: input.key }, select: { key: true, owner: true, metadata: true, spec: true, sourceType: true, name: true } })
+      ? await tx.entity.findUnique({ where: { key }, select: { key: true, kind: true, owner: true, metadata: true, spec: true, sourceType: true, name: true } })
       : null;
-    if (input.key && !existing) throw new AppError("NOT_FOUND", "That component no longer exists.");
+    if (input.key && (!existing || existing.kind !== "Component")) throw new AppError("NOT_FOUND", "That component no longer exists.");
     if (existing) {
       if (!canEditEntity(actor, existing)) throw new AppError("FORBIDDEN", "Only its owning team, platform engineers and admins can edit this component.");
       if (existing.sourceType === "location") throw new AppError("CONFLICT", "This component comes from a location. Edit its catalog-info.yaml instead.");
@@ -211,7 +222,6 @@ export async function saveComponent(actor: CurrentUser, input: ComponentFormInpu
     const checked = parseCatalogYaml(toCatalogYaml([entity]), catalogLimitsFromEnv(getEnv()));
     if (checked.errors.length) throw new CatalogImportError(checked.errors);
 
-    const key = entityRefKey({ kind: "Component", namespace: "default", name: input.name });
     if (!existing && (await tx.entity.findUnique({ where: { key }, select: { id: true } }))) {
       throw new AppError("CONFLICT", `A component named ${input.name} already exists.`);
     }
