@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { defineAction } from "@/lib/action";
-import { componentFormSchema, entityKeySchema, importYamlSchema, locationIdSchema, locationSchema } from "@/lib/catalog/schemas";
-import { addLocation, deleteEntity, deleteLocation, importCatalogYaml, refreshLocation, saveComponent } from "@/lib/catalog/mutations";
+import { componentFormSchema, entityKeySchema, importYamlSchema, locationIdSchema, locationSchema, templateSourceSchema } from "@/lib/catalog/schemas";
+import { addLocation, deleteEntity, deleteLocation, importCatalogYaml, refreshLocation, saveComponent, setTemplateSource } from "@/lib/catalog/mutations";
 import { AppError } from "@/lib/errors";
 import { entityHrefFromKey } from "@/lib/catalog/paths";
 
@@ -23,8 +23,8 @@ export const addLocationAction = defineAction({
   name: "catalog.add-location",
   role: "platform",
   schema: locationSchema,
-  async run({ target }, { user }) {
-    const { summary } = await addLocation(user, target);
+  async run({ target, templateSource }, { user }) {
+    const { summary } = await addLocation(user, target, { templateSource });
     revalidatePath("/catalog", "layout");
     return { created: summary.created, updated: summary.updated };
   },
@@ -39,6 +39,18 @@ export const refreshLocationAction = defineAction({
     revalidatePath("/catalog", "layout");
     if (!result.ok) throw new AppError("UNAVAILABLE", `The refresh failed: ${result.error}`);
     return { created: result.summary!.created.length, updated: result.summary!.updated.length, deleted: result.summary!.deleted.length };
+  },
+});
+
+export const setTemplateSourceAction = defineAction({
+  name: "catalog.template-source",
+  role: "platform",
+  schema: templateSourceSchema,
+  async run({ locationId, enabled }, { user }) {
+    await setTemplateSource(user, locationId, enabled);
+    revalidatePath("/catalog/locations");
+    revalidatePath("/create");
+    return { enabled };
   },
 });
 

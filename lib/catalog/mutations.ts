@@ -52,27 +52,43 @@ async function readLocation(target: string): Promise<{ entities: CatalogEntity[]
   return { entities: parseOrThrow(file.content), sha: file.sha };
 }
 
-/** Registers a location: reads it now, and imports it only if it is valid. */
-export async function addLocation(actor: CurrentUser, target: string): Promise<{ locationId: string; summary: WriteSummary }> {
+/**
+ * Registers a location: reads it now, and imports it only if it is valid. Its templates
+ * are offered in Create only when `templateSource` says so: a template's steps run with
+ * Pave's git credentials, so which files may define them is the platform team's call.
+ */
+export async function addLocation(actor: CurrentUser, target: string, options: { templateSource?: boolean } = {}): Promise<{ locationId: string; summary: WriteSummary }> {
   if (!canRegister(actor)) throw new AppError("FORBIDDEN", "Registering locations needs the platform role.");
   const normalized = target.trim();
   if (await db.location.findUnique({ where: { target: normalized }, select: { id: true } })) {
     throw new AppError("CONFLICT", "That location is already registered. Refresh it from the Locations list.");
   }
-  return createLocation(actor, normalized);
+  return createLocation(actor, normalized, options.templateSource === true);
 }
 
-async function createLocation(actor: AuditActor, target: string): Promise<{ locationId: string; summary: WriteSummary; entities: CatalogEntity[] }> {
+/** Offers a location's templates in Create, or stops offering them. Platform only; audited. */
+export async function setTemplateSource(actor: CurrentUser, locationId: string, enabled: boolean): Promise<void> {
+  if (!canRegister(actor)) throw new AppError("FORBIDDEN", "Choosing template sources needs the platform role.");
+  await db.$transaction(async (tx) => {
+    const location = await tx.location.findUnique({ where: { id: locationId }, select: { target: true, templateSource: true } });
+    if (!location) throw new AppError("NOT_FOUND", "That location no longer exists.");
+    if (location.templateSource === enabled) return;
+    await tx.location.update({ where: { id: locationId }, data: { templateSource: enabled } });
+    await recordAudit(tx, { actor, action: "catalog.location.template_source", target: { type: "location", id: locationId }, data: { target: location.target, enabled } });
+  });
+}
+
+async function createLocation(actor: AuditActor, target: string, templateSource = false): Promise<{ locationId: string; summary: WriteSummary; entities: CatalogEntity[] }> {
   const host = getGitReader().parseLocation(target).host;
   const { entities, sha } = await readLocation(target);
   return db.$transaction(
     async (tx) => {
       const location = await tx.location.create({
-        data: { target, host, createdById: actor?.id ?? null, lastRefreshedAt: new Date(), lastSha: sha },
+        data: { target, host, templateSource, createdById: actor?.id ?? null, lastRefreshedAt: new Date(), lastSha: sha },
         select: { id: true },
       });
       const summary = await writeEntities(tx, entities, { type: "location", locationId: location.id });
-      await recordAudit(tx, { actor, action: "catalog.location.add", target: { type: "location", id: location.id }, data: { target, ...summaryForAudit(summary) } });
+      await recordAudit(tx, { actor, action: "catalog.location.add", target: { type: "location", id: location.id }, data: { target, templateSource, ...summaryForAudit(summary) } });
       return { locationId: location.id, summary, entities };
     },
     { timeout: 60_000 },

@@ -329,8 +329,11 @@ export type LocationRow = {
   host: string;
   lastRefreshedAt: Date | null;
   lastError: string | null;
+  /** Whether its Template entities are offered in Create (marked by a platform user). */
+  templateSource: boolean;
   createdAt: Date;
   entityCount: number;
+  templateCount: number;
 };
 
 /** Registered locations with how many entities each provides. */
@@ -338,9 +341,20 @@ export async function listLocations(client: DbClient = db): Promise<LocationRow[
   const rows = await client.location.findMany({
     orderBy: { createdAt: "desc" },
     take: 500,
-    select: { id: true, target: true, host: true, lastRefreshedAt: true, lastError: true, createdAt: true, _count: { select: { entities: true } } },
+    select: {
+      id: true,
+      target: true,
+      host: true,
+      lastRefreshedAt: true,
+      lastError: true,
+      templateSource: true,
+      createdAt: true,
+      _count: { select: { entities: true } },
+    },
   });
-  return rows.map(({ _count, ...row }) => ({ ...row, entityCount: _count.entities }));
+  const templates = await client.entity.groupBy({ by: ["locationId"], where: { kind: "Template", locationId: { in: rows.map((r) => r.id) } }, _count: true });
+  const templateCount = new Map(templates.map((t) => [t.locationId, t._count]));
+  return rows.map(({ _count, ...row }) => ({ ...row, entityCount: _count.entities, templateCount: templateCount.get(row.id) ?? 0 }));
 }
 
 /** Groups, for owner pickers: ref key and display name. */

@@ -45,9 +45,19 @@ export const locationSchema = z.object({
     .trim()
     .min(1, "Enter the URL of a catalog-info.yaml")
     .max(1000, "That URL is too long"),
+  /** A checkbox: present ("on") when the location's templates are to be offered in Create. */
+  templateSource: z
+    .literal("on")
+    .optional()
+    .transform((v) => v === "on"),
 });
 
 export const locationIdSchema = z.object({ locationId: z.string().min(1).max(64) });
+
+/** Marking a location as a source of templates for Create, or unmarking it. */
+export const templateSourceSchema = locationIdSchema.extend({
+  enabled: z.enum(["true", "false"], { message: "Choose on or off" }).transform((v) => v === "true"),
+});
 
 /** A stored entity ref key (kind:namespace/name), as forms and actions send it. */
 export const entityKeyField = z

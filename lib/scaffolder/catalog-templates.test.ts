@@ -3,10 +3,10 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { addLocation } from "@/lib/catalog/mutations";
+import { addLocation, setTemplateSource } from "@/lib/catalog/mutations";
 import { CatalogImportError } from "@/lib/catalog/store";
 import { createLocalRepo } from "@/lib/git/local";
-import { dryRunTemplate } from "@/lib/scaffolder/runs";
+import { dryRunTemplate, startRun } from "@/lib/scaffolder/runs";
 import { listTemplates } from "@/lib/scaffolder/templates";
 import { createUser } from "@/lib/testing/factories";
 
@@ -57,10 +57,32 @@ describe("templates registered from the catalog", () => {
       "secrets/key.txt": "do not read",
       "templates/bomb/template.yaml": aliasBombTemplate,
       "templates/laughs/template.yaml": nestedBombTemplate,
+      "templates/unvetted/template.yaml": template("unvetted", "./skeleton"),
+      "templates/unvetted/skeleton/README.md": "# ${{ values.name }}\n",
     });
     const pat = await createUser({ role: "platform" });
-    await addLocation(pat, `file://${repo}/blob/main/templates/hello/template.yaml`);
-    await addLocation(pat, `file://${repo}/blob/main/templates/escape/template.yaml`);
+    await addLocation(pat, `file://${repo}/blob/main/templates/hello/template.yaml`, { templateSource: true });
+    await addLocation(pat, `file://${repo}/blob/main/templates/escape/template.yaml`, { templateSource: true });
+  });
+
+  it("are offered only from locations a platform user marked as template sources", async () => {
+    const pat = await createUser({ role: "platform" });
+    const max = await createUser();
+    const { locationId } = await addLocation(pat, `file://${repo}/blob/main/templates/unvetted/template.yaml`);
+    // In the catalog, but neither in the gallery nor runnable by its id.
+    expect(await db.entity.count({ where: { key: "template:default/unvetted" } })).toBe(1);
+    expect((await listTemplates()).map((t) => t.id)).not.toContain("catalog:default/unvetted");
+    await expect(dryRunTemplate(max, "catalog:default/unvetted", { name: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(startRun(max, "catalog:default/unvetted", { name: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await db.scaffolderRun.count({ where: { templateId: "catalog:default/unvetted" } })).toBe(0);
+
+    // Only platform may mark a location; the change is audited.
+    await expect(setTemplateSource({ ...max, groups: [] }, locationId, true)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await setTemplateSource(pat, locationId, true);
+    expect((await listTemplates()).map((t) => t.id)).toContain("catalog:default/unvetted");
+    expect(await db.auditEvent.count({ where: { action: "catalog.location.template_source", targetId: locationId } })).toBe(1);
+    await setTemplateSource(pat, locationId, false);
+    expect((await listTemplates()).map((t) => t.id)).not.toContain("catalog:default/unvetted");
   });
 
   it("appear in the gallery and render their skeleton from the location's repository", async () => {

@@ -82,7 +82,9 @@ export async function listTemplates(): Promise<TemplateSummary[]> {
   const dirs = (await readdir(BUILTIN_DIR, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const builtin = (await Promise.all(dirs.map(loadBuiltin))).filter((t): t is LoadedTemplate => !!t);
   const fromCatalog = await db.entity.findMany({
-    where: { kind: "Template" },
+    // Only from locations a platform user marked as template sources: a template's steps
+    // run with Pave's credentials, so not every catalog file may define one.
+    where: { kind: "Template", location: { templateSource: true } },
     orderBy: { name: "asc" },
     take: 500,
     select: { key: true, apiVersion: true, kind: true, metadata: true, spec: true },
@@ -93,16 +95,16 @@ export async function listTemplates(): Promise<TemplateSummary[]> {
   return [...builtin, ...catalog].map(({ id, name, title, description, owner, tags, type }) => ({ id, name, title, description, owner, tags, type }));
 }
 
-/** One template by id, or null. Catalog templates resolve relative paths against their location. */
+/** One template by id, or null (also for a catalog template whose location is not a template source). Catalog templates resolve relative paths against their location. */
 export async function loadTemplate(id: string): Promise<LoadedTemplate | null> {
   if (id.startsWith("builtin:")) return loadBuiltin(id.slice("builtin:".length));
   if (!id.startsWith("catalog:")) return null;
   const key = `template:${id.slice("catalog:".length)}`.toLowerCase();
   const row = await db.entity.findUnique({
     where: { key },
-    select: { apiVersion: true, kind: true, metadata: true, spec: true, location: { select: { target: true } } },
+    select: { apiVersion: true, kind: true, metadata: true, spec: true, location: { select: { target: true, templateSource: true } } },
   });
-  if (!row) return null;
-  const base: TemplateBase = row.location ? { kind: "location", url: row.location.target } : { kind: "none" };
+  if (!row?.location?.templateSource) return null;
+  const base: TemplateBase = { kind: "location", url: row.location.target };
   return toLoaded(id, { apiVersion: row.apiVersion, kind: row.kind, metadata: row.metadata as CatalogEntity["metadata"], spec: row.spec as Record<string, unknown> }, base);
 }

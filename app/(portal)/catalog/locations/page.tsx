@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { listLocations } from "@/lib/catalog/queries";
 import { LocationActions } from "./_components/location-actions";
+import { TemplateSourceToggle } from "./_components/template-source-toggle";
 import { formatUtc } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Locations" };
@@ -17,7 +18,7 @@ export default async function LocationsPage() {
   const locations = await listLocations();
   return (
     <>
-      <PageHeader title="Locations" description="catalog-info.yaml files Pave reads on a schedule. Entities a file no longer lists are deleted at the next refresh.">
+      <PageHeader title="Locations" description="catalog-info.yaml files Pave reads on a schedule. Entities a file no longer lists are deleted at the next refresh. Templates are offered in Create only from locations marked here.">
         <Button asChild size="sm">
           <Link href="/catalog/register">Add a location</Link>
         </Button>
@@ -33,6 +34,7 @@ export default async function LocationsPage() {
               <TableRow>
                 <TableHead>File</TableHead>
                 <TableHead>Entities</TableHead>
+                <TableHead>Templates in Create</TableHead>
                 <TableHead className="hidden md:table-cell">Last read</TableHead>
                 <TableHead>Status</TableHead>
                 <TableHead className="text-right">Actions</TableHead>
@@ -43,6 +45,9 @@ export default async function LocationsPage() {
                 <TableRow key={l.id}>
                   <TableCell className="max-w-sm break-all font-mono text-xs">{l.target}</TableCell>
                   <TableCell className="tabular-nums">{l.entityCount}</TableCell>
+                  <TableCell>
+                    <TemplateSourceToggle locationId={l.id} target={l.target} enabled={l.templateSource} templateCount={l.templateCount} />
+                  </TableCell>
                   <TableCell className="hidden whitespace-nowrap text-muted-foreground md:table-cell">{when(l.lastRefreshedAt)}</TableCell>
                   <TableCell className="max-w-xs text-sm">{l.lastError ? <span className="text-destructive">{l.lastError}</span> : <span className="text-success">OK</span>}</TableCell>
                   <TableCell className="text-right">

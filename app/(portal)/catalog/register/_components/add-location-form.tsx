@@ -29,6 +29,13 @@ export function AddLocationForm() {
         {fieldError ? <span className="text-destructive">{fieldError} </span> : null}
         GitHub: https://github.com/OWNER/REPO/blob/BRANCH/path/catalog-info.yaml. Local git (embedded default): file:///path/to/repo.git/blob/main/catalog-info.yaml, inside the configured git root.
       </p>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" name="templateSource" className="mt-0.5 size-4 accent-primary" defaultChecked={state?.ok === false && state.values?.templateSource === "on"} />
+        <span>
+          Offer its templates in Create
+          <span className="block text-xs text-muted-foreground">Template entities in this file become golden paths anyone can run. Only tick this for repositories the platform team controls.</span>
+        </span>
+      </label>
       <div>
         <Button type="submit" disabled={pending}>
           {pending ? <Loader2 className="animate-spin" aria-hidden /> : null} Add location
