@@ -40,7 +40,7 @@ describe("publishing a golden path to GitHub", () => {
 
     const repo = github.getRepository("acme/ledger");
     expect(repo).toBeDefined();
-    const run = (await getRunView(runId))!;
+    const run = (await getRunView(runId, max))!;
     expect(run.output?.links?.find((l) => l.url)?.url).toMatch(/\/acme\/ledger$/);
     const location = await db.location.findFirstOrThrow({ select: { target: true, host: true } });
     expect(location).toMatchObject({ host: "github", target: expect.stringMatching(/\/acme\/ledger\/blob\/main\/catalog-info\.yaml$/) });
@@ -55,7 +55,7 @@ describe("publishing a golden path to GitHub", () => {
     const max = await createUser({ groups: ["team-checkout"] });
     const runId = await startRun(max, "builtin:node-microservice", answers("taken"));
     expect(await executeRun(runId)).toBe("failed");
-    expect((await getRunView(runId))!.error).toMatch(/A repository named acme\/taken already exists/);
+    expect((await getRunView(runId, max))!.error).toMatch(/A repository named acme\/taken already exists/);
     expect(github.violations()).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { writeEntities } from "@/lib/catalog/store";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
 import { stopJobs } from "@/lib/jobs";
-import { createUser } from "@/lib/testing/factories";
+import { createUser, registerTemplateSource } from "@/lib/testing/factories";
 import { afterAll } from "vitest";
 
 const org = `apiVersion: backstage.io/v1alpha1
@@ -26,8 +26,9 @@ metadata:
   name: checkout
 spec:
   owner: team-checkout
----
-apiVersion: scaffolder.backstage.io/v1beta3
+`;
+
+const secretDemo = `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
 metadata:
   name: secret-demo
@@ -65,6 +66,7 @@ describe("running the node-microservice golden path", () => {
   beforeAll(async () => {
     await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
     await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(org).entities, { type: "upload" }));
+    await registerTemplateSource(secretDemo);
   });
   afterAll(async () => {
     await stopJobs();
@@ -82,7 +84,7 @@ describe("running the node-microservice golden path", () => {
     expect(preview.log.join("\n")).toMatch(/Dry run: would create acme\/preview-svc/);
     // Nothing left behind: no repository, no location, no entity, no run.
     expect(existsSync(path.join(gitRoot(), "acme", "preview-svc.git"))).toBe(false);
-    expect(await db.location.count()).toBe(0);
+    expect(await db.location.count()).toBe(1); // the secret-demo template's own
     expect(await db.entity.count({ where: { name: "preview-svc" } })).toBe(0);
     expect(await db.scaffolderRun.count()).toBe(0);
   });
@@ -92,7 +94,7 @@ describe("running the node-microservice golden path", () => {
     const runId = await startRun(max, "builtin:node-microservice", answers("gift-cards"));
     expect(await executeRun(runId)).toBe("succeeded");
 
-    const run = (await getRunView(runId))!;
+    const run = (await getRunView(runId, max))!;
     expect(run.status).toBe("succeeded");
     expect(run.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
     const repoLink = run.output?.links?.find((l) => l.url)?.url;
@@ -106,13 +108,13 @@ describe("running the node-microservice golden path", () => {
     expect(entity).toMatchObject({ owner: "group:default/team-checkout", system: "system:default/checkout", sourceType: "location" });
 
     // Simulate a crash after publishing: the register step and the location are gone, the run is re-queued.
-    await db.location.deleteMany();
+    await db.location.deleteMany({ where: { templateSource: false } });
     await db.scaffolderStep.update({ where: { runId_stepId: { runId, stepId: "register" } }, data: { status: "pending", output: undefined } });
     await db.scaffolderRun.update({ where: { id: runId }, data: { status: "queued" } });
     expect(await executeRun(runId)).toBe("succeeded");
     expect(readdirSync(path.join(gitRoot(), "acme")).filter((d) => d.startsWith("gift-cards"))).toEqual(["gift-cards.git"]);
     expect(await db.entity.count({ where: { name: "gift-cards" } })).toBe(1);
-    const log = (await getRunView(runId))!.log.map((l) => l.message).join("\n");
+    const log = (await getRunView(runId, max))!.log.map((l) => l.message).join("\n");
     expect(log).toMatch(/already succeeded in an earlier attempt/);
 
     const audit = await db.auditEvent.findMany({ where: { targetId: runId }, select: { action: true } });
@@ -125,7 +127,7 @@ describe("running the node-microservice golden path", () => {
     expect(await executeRun(first)).toBe("succeeded");
     const second = await startRun(max, "builtin:node-microservice", answers("taken-name"));
     expect(await executeRun(second)).toBe("failed");
-    const run = (await getRunView(second))!;
+    const run = (await getRunView(second, max))!;
     expect(run.error).toMatch(/Step "[^"]+" failed: .*already exists/);
     expect(run.steps.find((s) => s.status === "failed")?.stepId).toBe("publish");
   });
@@ -142,7 +144,7 @@ describe("running the node-microservice golden path", () => {
     const max = await createUser({ groups: ["team-checkout"] });
     const runId = await startRun(max, "catalog:default/secret-demo", { label: "hello", token: "s3cr3t-value" });
     expect(await executeRun(runId)).toBe("succeeded");
-    const run = (await getRunView(runId))!;
+    const run = (await getRunView(runId, max))!;
     expect(run.parameters).toEqual({ label: "hello" });
     const logs = await db.scaffolderLog.findMany({ where: { runId }, select: { message: true } });
     const stored = JSON.stringify(logs) + JSON.stringify(await db.scaffolderRun.findUnique({ where: { id: runId } }));

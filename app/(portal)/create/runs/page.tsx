@@ -14,9 +14,9 @@ export const metadata: Metadata = { title: "Runs" };
 
 
 export default async function RunsPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const before = (await searchParams).before;
-  const { runs, next } = await listRuns({ before: typeof before === "string" && /^[a-z0-9]{10,40}$/i.test(before) ? before : undefined });
+  const { runs, next } = await listRuns(user, { before: typeof before === "string" && /^[a-z0-9]{10,40}$/i.test(before) ? before : undefined });
   return (
     <>
       <PageHeader title="Runs" description="Every template run: who ran what, when, and how it ended." />

@@ -8,9 +8,9 @@ import { RunProgress } from "./_components/run-progress";
 export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { id } = await params;
-  const run = /^[a-z0-9]{10,40}$/i.test(id) ? await getRunView(id) : null;
+  const run = /^[a-z0-9]{10,40}$/i.test(id) ? await getRunView(id, user) : null;
   if (!run) notFound();
   return (
     <>

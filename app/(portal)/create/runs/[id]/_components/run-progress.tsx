@@ -18,6 +18,16 @@ async function fetchRun(id: string): Promise<RunView> {
   return response.json();
 }
 
+/** A template's output link as an href, only for web and file URLs: a template must not hand the browser a javascript: link. */
+function safeHref(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return ["http:", "https:", "file:"].includes(parsed.protocol) ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Catalog links in a template's output ("entityRef") open the entity page. */
 function entityLink(ref: string): string {
   const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(ref);
@@ -76,6 +86,12 @@ export function RunProgress({ initial }: { initial: RunView }) {
 
       {isError ? <p className="text-sm text-destructive">Lost contact with the server; retrying…</p> : null}
 
+      {run.restricted ? (
+        <p role="note" className="rounded-md border p-3 text-sm text-muted-foreground">
+          Only the person who started this run, the template&apos;s owners and the platform team can see its answers, log and output.
+        </p>
+      ) : null}
+
       {run.status === "failed" ? (
         <div role="alert" className="flex gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-destructive">
           <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
@@ -112,7 +128,11 @@ export function RunProgress({ initial }: { initial: RunView }) {
           </CardHeader>
           <CardContent>
             <pre ref={logRef} aria-label="Run log" aria-live="polite" className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-muted p-3 font-mono text-xs">
-              {run.log.length ? run.log.map((l) => `${l.at.slice(11, 19)}  ${l.message}`).join("\n") : "Waiting for a worker to pick up the run…"}
+              {run.log.length
+                ? run.log.map((l) => `${l.at.slice(11, 19)}  ${l.message}`).join("\n")
+                : run.restricted
+                  ? "The log is visible to the run's starter, the template's owners and the platform team."
+                  : "Waiting for a worker to pick up the run…"}
             </pre>
           </CardContent>
         </Card>
@@ -132,9 +152,9 @@ export function RunProgress({ initial }: { initial: RunView }) {
                       <Boxes className="size-4" aria-hidden /> {link.title ?? link.entityRef}
                     </Link>
                   </li>
-                ) : link.url ? (
+                ) : link.url && safeHref(link.url) ? (
                   <li key={i}>
-                    <a href={link.url} className="inline-flex items-center gap-2 rounded-md border px-3 py-2 text-sm hover:border-primary/60 hover:text-primary" target="_blank" rel="noreferrer noopener">
+                    <a href={safeHref(link.url)!} className="inline-flex items-center gap-2 rounded-md border px-3 py-2 text-sm hover:border-primary/60 hover:text-primary" target="_blank" rel="noreferrer noopener">
                       <ExternalLink className="size-4" aria-hidden /> {link.title ?? link.url}
                     </a>
                     {link.url.startsWith("file://") ? <code className="ml-2 text-xs text-muted-foreground">git clone {link.url}</code> : null}
