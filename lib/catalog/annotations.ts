@@ -6,3 +6,5 @@ export const TECHDOCS_REF = "backstage.io/techdocs-ref";
 export const SOURCE_LOCATION = "backstage.io/source-location";
 /** The Unleash project holding a service's flags. */
 export const UNLEASH_PROJECT = "unleash.io/project-id";
+/** The GitHub repository ("owner/repo") whose delivery events belong to an entity. */
+export const GITHUB_PROJECT_SLUG = "github.com/project-slug";

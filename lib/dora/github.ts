@@ -1,9 +1,13 @@
 import "server-only";
+import path from "node:path";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { ingestEvents, MAX_EVENTS_PER_BATCH, type DoraEventInput } from "@/lib/dora/ingest";
+import { GITHUB_PROJECT_SLUG } from "@/lib/catalog/annotations";
+import { getGitHubWebUrl, locationRepositorySlug } from "@/lib/git/location";
+import { gitHostConfig } from "@/lib/git/reader";
 
 /**
  * DORA events from GitHub webhooks, written through ingestEvents(…, "github"). A repository
@@ -69,14 +73,35 @@ const issuesSchema = z.object({
 
 const INCIDENT_LABEL = "incident";
 
-/** The catalog key of the entity whose github.com/project-slug is `owner/repo`, or null. */
+/** An entity that names a repository in its github.com/project-slug, and whether its catalog file lives there. */
+export type RepositoryClaim = { key: string; inRepository: boolean };
+
+/**
+ * Every entity whose github.com/project-slug is `owner/repo`, the one that receives the
+ * repository's delivery events first. Anyone who edits a catalog file can write any slug,
+ * so an entity read from a file in that very repository wins over the others; then
+ * components, then by key.
+ */
+export async function repositoryClaims(fullName: string): Promise<RepositoryClaim[]> {
+  const rows = await db.$queryRaw<{ key: string; kind: string; target: string | null }[]>`
+    SELECT e.key, e.kind, l.target FROM entities e LEFT JOIN locations l ON l.id = e.location_id
+    WHERE lower(e.metadata->'annotations'->>${GITHUB_PROJECT_SLUG}) = lower(${fullName})
+    ORDER BY e.key
+    LIMIT 50`;
+  const config = gitHostConfig();
+  const options = { gitRoot: path.resolve(config.gitRoot), githubWebUrl: getGitHubWebUrl(config.githubApiUrl) };
+  const claims = rows.map((row) => ({
+    key: row.key,
+    component: row.kind.toLowerCase() === "component",
+    inRepository: !!row.target && locationRepositorySlug(row.target, options)?.toLowerCase() === fullName.toLowerCase(),
+  }));
+  claims.sort((a, b) => Number(b.inRepository) - Number(a.inRepository) || Number(b.component) - Number(a.component) || a.key.localeCompare(b.key));
+  return claims.map(({ key, inRepository }) => ({ key, inRepository }));
+}
+
+/** The catalog key of the entity that receives `owner/repo`'s delivery events, or null. */
 export async function findServiceForRepository(fullName: string): Promise<string | null> {
-  const rows = await db.$queryRaw<{ key: string }[]>`
-    SELECT key FROM entities
-    WHERE lower(metadata->'annotations'->>'github.com/project-slug') = lower(${fullName})
-    ORDER BY (lower(kind) = 'component') DESC, key
-    LIMIT 1`;
-  return rows[0]?.key ?? null;
+  return (await repositoryClaims(fullName))[0]?.key ?? null;
 }
 
 async function ingest(events: DoraEventInput[], what: string): Promise<DoraGitHubResult> {

@@ -149,6 +149,27 @@ export function getLocationViewUrl(target: LocationTarget): string {
   return `${webUrl}/${encodeURIComponent(target.owner)}/${encodeURIComponent(target.repo)}/blob/${ref}/${encodePath(target.path)}`;
 }
 
+/**
+ * The GitHub repository ("owner/repo") a location's file lives in, or null. A local
+ * location under the git root stands for GitHub's owner/repo the way the embedded
+ * default publishes it: <gitRoot>/<owner>/<repo>.git.
+ */
+export function locationRepositorySlug(target: string, options: LocationOptions & { gitRoot: string }): string | null {
+  let location: LocationTarget;
+  try {
+    location = parseLocationTarget(target, options);
+  } catch (error) {
+    if (error instanceof GitLocationError) return null;
+    throw error;
+  }
+  if (location.host === "github") return `${location.owner}/${location.repo}`;
+  const root = options.gitRoot.split("/").filter(Boolean);
+  const segments = location.repoPath.split("/").filter(Boolean);
+  const below = segments.slice(root.length);
+  if (segments.length !== root.length + 2 || !root.every((segment, i) => segments[i] === segment) || !below[1]!.endsWith(".git")) return null;
+  return `${below[0]}/${below[1]!.slice(0, -".git".length)}`;
+}
+
 /** The GitHub web address that matches an API base URL (api.github.com, GHE's /api/v3, or a stand-in). */
 export function getGitHubWebUrl(apiUrl?: string): string {
   if (!apiUrl) return DEFAULT_GITHUB_WEB_URL;

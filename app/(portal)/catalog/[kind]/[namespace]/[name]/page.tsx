@@ -18,6 +18,8 @@ import { DependencyGraph } from "./_components/dependency-graph";
 import { RelationList } from "./_components/relation-list";
 import { DeleteEntityButton } from "./_components/delete-entity-button";
 import { InfrastructureTab } from "./_components/infrastructure-tab";
+import { RepositoryClaimNotice } from "./_components/repository-claim-notice";
+import { GITHUB_PROJECT_SLUG } from "@/lib/catalog/annotations";
 import { DoraSection } from "@/app/(portal)/dora/_components/dora-section";
 import { ServiceFlags } from "@/components/flags/service-flags";
 import { DocsView } from "@/components/docs/docs-view";
@@ -110,6 +112,8 @@ export default async function EntityPage({ params, searchParams }: { params: Pro
           </span>
         </div>
       ) : null}
+
+      {typeof annotations[GITHUB_PROJECT_SLUG] === "string" ? <RepositoryClaimNotice entityKey={entity.key} slug={annotations[GITHUB_PROJECT_SLUG]} /> : null}
 
       <nav aria-label="Entity sections" className="mb-5 flex gap-1 overflow-x-auto border-b">
         {TABS.map((t) => (
