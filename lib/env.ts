@@ -108,6 +108,9 @@ const envSchema = z
     /** …and all the entities of one import (a file, an upload, a location) together. */
     PAVE_CATALOG_MAX_IMPORT_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(16 * 1024 * 1024),
 
+    /** How many proxies (load balancer, ingress) append to X-Forwarded-For in front of Pave; used to tell client addresses apart. */
+    PAVE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0, { message: "must be 0 or more" }).max(10).default(0),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -45,6 +45,27 @@ describe("scorecard evaluations and the docs refresh", () => {
   });
 });
 
+describe("maintenance", () => {
+  it("forgets webhook deliveries after 30 days and idle rate-limit buckets after a day", async () => {
+    const day = 86_400_000;
+    await db.webhookDelivery.createMany({
+      data: [
+        { id: "old-delivery", event: "push", receivedAt: new Date(Date.now() - 31 * day) },
+        { id: "recent-delivery", event: "push", receivedAt: new Date(Date.now() - 29 * day) },
+      ],
+    });
+    await db.rateLimit.createMany({
+      data: [
+        { key: "test:idle", tokens: 3, updatedAt: new Date(Date.now() - 2 * day) },
+        { key: "test:busy", tokens: 3, updatedAt: new Date() },
+      ],
+    });
+    expect(await jobs["maintenance.prune"].handler()).toMatchObject({ deliveries: 1 });
+    expect((await db.webhookDelivery.findMany({ where: { id: { in: ["old-delivery", "recent-delivery"] } }, select: { id: true } })).map((d) => d.id)).toEqual(["recent-delivery"]);
+    expect((await db.rateLimit.findMany({ where: { key: { startsWith: "test:" } }, select: { key: true } })).map((r) => r.key)).toEqual(["test:busy"]);
+  });
+});
+
 describe("background jobs (pg-boss on Postgres)", () => {
   it("runs a queued job in the worker: expired sessions are purged, live ones kept", async () => {
     const user = await createUser();

@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { SOURCE_LOCATION, TECHDOCS_REF } from "@/lib/catalog/annotations";
 import { refreshLocation } from "@/lib/catalog/mutations";
+import { pruneRateLimits } from "@/lib/rate-limit";
 
 /**
  * Background jobs on pg-boss, in the same Postgres as the app. A job is a name, a
@@ -22,6 +23,9 @@ type JobDefinition = {
   handler: (data: Record<string, unknown>, attempt: { retryCount: number; retryLimit: number }) => Promise<unknown>;
 };
 
+/** How long webhook delivery ids are kept to recognise GitHub's redeliveries. */
+const WEBHOOK_DELIVERY_DAYS = 30;
+
 /** Docs refreshes and evaluations of large catalogs: allowed to run for up to 4 hours. */
 const LONG_JOB_SECONDS = 4 * 60 * 60;
 
@@ -31,6 +35,15 @@ export const jobs = {
     async handler() {
       const { count } = await db.session.deleteMany({ where: { expires: { lt: new Date() } } });
       return { deleted: count };
+    },
+  },
+  "maintenance.prune": {
+    // Webhook delivery ids are kept 30 days to drop GitHub's redeliveries; rate-limit buckets a day.
+    cron: "23 3 * * *",
+    async handler() {
+      const { count: deliveries } = await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(Date.now() - WEBHOOK_DELIVERY_DAYS * 86_400_000) } } });
+      const rateLimits = await pruneRateLimits();
+      return { deliveries, rateLimits };
     },
   },
   "catalog.refresh-locations": {

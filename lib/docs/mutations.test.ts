@@ -32,6 +32,17 @@ describe("requestDocsBuild", () => {
     expect(audit).toEqual([{ targetId: "component:default/checkout" }, { targetId: "component:default/checkout" }]);
   });
 
+  it("limits how many builds one person may ask for, counted in Postgres", async () => {
+    const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: busy\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
+    const eager = await createUser();
+    for (let i = 0; i < 5; i++) await requestDocsBuild(eager, "component:default/busy");
+    await expect(requestDocsBuild(eager, "component:default/busy")).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("try again in") });
+    expect(await db.auditEvent.count({ where: { action: "docs.build.request", actorId: eager.id } })).toBe(5);
+    // Someone else still may.
+    await expect(requestDocsBuild(await createUser(), "component:default/busy")).resolves.toMatchObject({ entityId: expect.any(String) });
+  });
+
   it("refuses an entity that is not in the catalog", async () => {
     const member = await createUser();
     await expect(requestDocsBuild(member, "component:default/nothing")).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 import { GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { renderPrometheusMetrics } from "@/lib/dora/prometheus";
+import { failedAuth, tooManyFailedAttempts } from "@/lib/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +17,12 @@ function sameSecret(given: string, expected: string): boolean {
 export async function GET(request: Request) {
   const token = getEnv().PAVE_METRICS_TOKEN;
   if (!token) return Response.json({ error: "Not found." }, { status: 404 });
+  const blocked = await failedAuth.blocked(request.headers);
+  if (blocked) return tooManyFailedAttempts(blocked);
   const given = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
   if (!sameSecret(given, token)) {
+    const wait = await failedAuth.record(request.headers);
+    if (wait) return tooManyFailedAttempts(wait);
     return Response.json({ error: "Send Authorization: Bearer <PAVE_METRICS_TOKEN>." }, { status: 401, headers: { "www-authenticate": "Bearer" } });
   }
   try {

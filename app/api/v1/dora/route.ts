@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE, isProfileId, PROFILE_IDS } from "@/lib/dora/benchmarks
 import { resolveService } from "@/lib/dora/ingest";
 import { getDoraReport, type Scope } from "@/lib/dora/metrics";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
+import { failedAuth, tooManyFailedAttempts } from "@/lib/rate-limit";
 
 export const dynamic = "force-dynamic";
 
@@ -53,8 +54,15 @@ async function scopeOf(params: URLSearchParams): Promise<Scope | Response> {
 export async function GET(request: NextRequest) {
   try {
     const authorization = request.headers.get("authorization");
+    if (authorization) {
+      const blocked = await failedAuth.blocked(request.headers);
+      if (blocked) return tooManyFailedAttempts(blocked);
+    }
     const allowed = authorization ? await authenticateIngestToken(authorization) : await getCurrentUser();
-    if (!allowed) return error(401, "Sign in, or send an ingest token as Authorization: Bearer <token>.");
+    if (!allowed) {
+      const wait = authorization ? await failedAuth.record(request.headers) : null;
+      return wait ? tooManyFailedAttempts(wait) : error(401, "Sign in, or send an ingest token as Authorization: Bearer <token>.");
+    }
 
     const params = request.nextUrl.searchParams;
     const profile = params.get("profile")?.trim() || DEFAULT_PROFILE;

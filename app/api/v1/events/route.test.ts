@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
@@ -26,7 +26,7 @@ async function newToken(name: string) {
 }
 
 beforeAll(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, ingest_tokens, dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily CASCADE`;
+  await db.$executeRaw`TRUNCATE entities, relations, locations, ingest_tokens, dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily, rate_limits CASCADE`;
   const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
   secret = (await newToken("ci")).secret;
@@ -85,6 +85,32 @@ describe("POST /api/v1/events", () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     // Another token is not affected.
     expect((await post(JSON.stringify({ events: [] }))).status).toBe(200);
+  });
+
+  it("keeps a token's bucket in Postgres, so another replica (a fresh copy of the route) still limits it", async () => {
+    const { secret: own } = await newToken("shared");
+    for (let i = 0; i < 25; i++) await post("{}", {}, own);
+    vi.resetModules();
+    const { POST: otherReplica } = await import("@/app/api/v1/events/route");
+    const response = await otherReplica(
+      new Request(URL, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${own}` }, body: "{}" }),
+    );
+    expect(response.status).toBe(429);
+  });
+
+  it("limits failed token checks per client address, refusing that address before it checks the token", async () => {
+    const from = (address: string) => ({ "x-forwarded-for": address });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await post(JSON.stringify({ events: [] }), from("203.0.113.7"), `pave_ingest_guess-${i}`)).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    // While it is blocked, even the right token from that address learns nothing.
+    const blocked = await post(JSON.stringify({ events: [] }), from("203.0.113.7"));
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another address is not affected.
+    expect((await post(JSON.stringify({ events: [] }), from("198.51.100.2"), "pave_ingest_wrong")).status).toBe(401);
+    expect((await post(JSON.stringify({ events: [] }), from("198.51.100.2"))).status).toBe(200);
   });
 
   it("stores the good events of a mixed batch and explains the others", async () => {

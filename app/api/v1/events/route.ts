@@ -1,5 +1,6 @@
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { readBodyLimited } from "@/lib/http/body";
+import { failedAuth, takeToken, tooManyFailedAttempts, type RateLimit } from "@/lib/rate-limit";
 import { log } from "@/lib/log";
 import { ingestEvents, MAX_EVENTS_PER_BATCH } from "@/lib/dora/ingest";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
@@ -7,34 +8,25 @@ import { authenticateIngestToken } from "@/lib/dora/tokens";
 export const dynamic = "force-dynamic";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
-// Per token: a sustained 10 requests a second (10,000 events), bursts of 20.
-const RATE_PER_SECOND = 10;
-const BURST = 20;
-const buckets = new Map<string, { tokens: number; at: number }>();
-
-/** Takes one request from the token's bucket; the seconds to wait when it is empty. */
-function takeFromBucket(tokenId: string, now = Date.now()): number {
-  const bucket = buckets.get(tokenId) ?? { tokens: BURST, at: now };
-  bucket.tokens = Math.min(BURST, bucket.tokens + ((now - bucket.at) / 1000) * RATE_PER_SECOND);
-  bucket.at = now;
-  buckets.set(tokenId, bucket);
-  if (bucket.tokens >= 1) {
-    bucket.tokens -= 1;
-    return 0;
-  }
-  return Math.ceil((1 - bucket.tokens) / RATE_PER_SECOND);
-}
+// Per token: a sustained 10 requests a second (10,000 events), bursts of 20, shared by every replica.
+const PER_TOKEN: RateLimit = { perSecond: 10, burst: 20 };
 
 const error = (status: number, message: string, headers?: HeadersInit) => Response.json({ error: message }, { status, headers });
 
 // Delivery events from CI and incident tools. The bearer ingest token is the check.
 export async function POST(request: Request) {
   try {
+    const blocked = await failedAuth.blocked(request.headers);
+    if (blocked) return tooManyFailedAttempts(blocked);
     const token = await authenticateIngestToken(request.headers.get("authorization"));
-    if (!token) return error(401, "Send a valid ingest token as Authorization: Bearer <token>.", { "www-authenticate": "Bearer" });
+    if (!token) {
+      const wait = await failedAuth.record(request.headers);
+      if (wait) return tooManyFailedAttempts(wait);
+      return error(401, "Send a valid ingest token as Authorization: Bearer <token>.", { "www-authenticate": "Bearer" });
+    }
 
-    const wait = takeFromBucket(token.id);
-    if (wait > 0) return error(429, `Too many requests for this token; at most ${RATE_PER_SECOND} a second.`, { "retry-after": String(wait) });
+    const taken = await takeToken(`ingest:${token.id}`, PER_TOKEN);
+    if (!taken.ok) return error(429, `Too many requests for this token; at most ${PER_TOKEN.perSecond} a second.`, { "retry-after": String(taken.retryAfterSeconds) });
 
     const raw = await readBodyLimited(request, MAX_BODY_BYTES);
     if (raw === null) return error(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
