@@ -63,6 +63,46 @@ test.describe("after sign-in", () => {
   });
 });
 
+test.describe("Content-Security-Policy", () => {
+  test("every page carries a nonce policy, nothing Pave renders breaks it, and an injected inline script does not run", async ({ page }) => {
+    test.setTimeout(60_000);
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+    });
+    await signInAs(page, "member");
+    const pages = ["/", "/catalog", "/catalog/component/default/checkout-service?tab=docs", "/create", "/dora", "/flags", "/scorecards", "/self-service", "/docs"];
+    for (const path of pages) {
+      const response = await page.goto(path);
+      const policy = response?.headers()["content-security-policy"] ?? "";
+      expect(policy, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
+      expect(policy, path).toContain("frame-ancestors 'none'");
+      await expect(page.locator("main")).toBeVisible();
+    }
+    // The Docs tab drew its Mermaid diagram under the policy.
+    await page.goto("/catalog/component/default/checkout-service?tab=docs");
+    await expect(page.getByRole("img", { name: "Diagram" }).locator("svg").first()).toBeVisible({ timeout: 15_000 });
+    // Switching the theme still works (next-themes' script carries the nonce).
+    await page.getByRole("button", { name: /Account menu/ }).click();
+    await page.getByRole("menuitemradio", { name: "Dark" }).click();
+    await expect(page.locator("html")).toHaveClass(/dark/);
+    await page.reload();
+    await expect(page.locator("html")).toHaveClass(/dark/);
+    expect(violations).toEqual([]);
+
+    // HTML that slips into a page cannot run script: an inline script without the nonce is refused.
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement("script");
+      script.textContent = "window.__paveInjected = true";
+      document.body.appendChild(script);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return (window as unknown as { __paveInjected?: boolean }).__paveInjected === true;
+    });
+    expect(ran).toBe(false);
+    expect(violations.join("\n")).toMatch(/Refused to execute inline script/);
+  });
+});
+
 test.describe("access control", () => {
   test("a member gets a 403 page for /admin", async ({ page }) => {
     await signInAs(page, "member");
