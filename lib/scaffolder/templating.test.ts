@@ -1,5 +1,17 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { describe, expect, it, vi } from "vitest";
-import { evaluateCondition, evaluateValue, FILTERS, renderString, TemplateError, type TemplateContext } from "@/lib/scaffolder/templating";
+import {
+  DEFAULT_WORK_BUDGET,
+  evaluateCondition,
+  evaluateValue,
+  FILTERS,
+  renderString,
+  TemplateError,
+  WorkBudget,
+  type TemplateContext,
+} from "@/lib/scaffolder/templating";
 
 const context: TemplateContext = {
   parameters: {
@@ -559,3 +571,76 @@ describe("syntax errors", () => {
     expect(() => render("{% if false %}${{ x | nope }}{% endif %}")).toThrow(/unknown filter 'nope'/);
   });
 });
+
+describe("work budget", () => {
+  const range = Array.from({ length: 10_000 }, (_, i) => i);
+  const budgetError = (fn: () => unknown) => {
+    const error = templateError(fn);
+    expect(error.message).toContain("template exceeded its work budget");
+    return error;
+  };
+
+  it("stops sorting a list built from shared references, which is small to hold and huge to compare", () => {
+    const template = [
+      "{% set a = [s, s, s, s, s, s, s, s, s, s] %}",
+      "{% set b = [a, a, a, a, a, a, a, a, a, a] %}",
+      "{% set c = [b, b, b, b, b, b, b, b, b, b] %}",
+      "{% for i in range %}${{ [c, c, c] | sort | length }}{% endfor %}",
+    ].join("");
+    expect(budgetError(() => render(template, { s: "y".repeat(100), range })).message).toMatch(/^line 1, column \d+: /);
+  });
+
+  it("stops copying a typed value that holds the same list many times", () => {
+    let shared: unknown = ["y"];
+    for (let level = 0; level < 10; level++) shared = Array.from({ length: 10 }, () => shared);
+    budgetError(() => evaluateValue("${{ d }}", { d: shared }));
+  });
+
+  it("stops a filter over a multi-megabyte text inside a 10,000-iteration loop", () => {
+    budgetError(() => render("{% for i in range %}${{ s | upper | length }}{% endfor %}", { s: "x".repeat(4 * 1024 * 1024), range }));
+  });
+
+  it("stops replace and join amplification", () => {
+    budgetError(() => render("{% for i in range %}${{ s | replace('x', 'xxxxxxxxxx') | length }}{% endfor %}", { s: "x".repeat(400_000), range }));
+    budgetError(() => render("{% for i in range %}${{ [s, s, s, s, s, s, s, s, s, s] | join(s) | length }}{% endfor %}", { s: "x".repeat(200_000), range }));
+  });
+
+  it("shares one budget across renders, so many small renders cannot each spend a full one", () => {
+    const work = new WorkBudget(1_000_000);
+    const once = () => renderString("${{ s | upper }}", { s: "x".repeat(10_000) }, { work });
+    expect(once()).toHaveLength(10_000);
+    expect(work.used).toBeGreaterThan(20_000);
+    budgetError(() => {
+      for (let i = 0; i < 1_000; i++) once();
+    });
+    // Spent is spent: the next render fails at once, and so does evaluateValue on the same budget.
+    budgetError(() => renderString("x", {}, { work }));
+    budgetError(() => evaluateValue("${{ 1 }}", {}, "", { work }));
+  });
+
+  it("renders the shipped golden paths with at least a hundredfold margin", () => {
+    for (const id of ["node-microservice", "python-service"]) {
+      const work = new WorkBudget();
+      const dir = path.join(process.cwd(), "templates", id);
+      const spec = (parseYaml(readFileSync(path.join(dir, "template.yaml"), "utf8")) as { spec: { steps: unknown[]; output: unknown } }).spec;
+      const parameters = {
+        name: "demo-svc", description: "A demo", owner: "group:default/team", system: "system:default/sys",
+        repoUrl: "github.com?owner=acme&repo=demo-svc", port: 8080, enableFlags: true, lifecycle: "experimental", pythonVersion: "3.12",
+      };
+      const steps = { publish: { output: { remoteUrl: "https://x", repoContentsUrl: "https://x/blob/main" } }, register: { output: { entityRef: "component:default/demo-svc" } } };
+      const context = { parameters, steps, secrets: {}, user: { ref: "user:default/ada" } };
+      const inputs = evaluateValue(spec.steps, context, "steps", { work }) as { input: { values?: Record<string, unknown> } }[];
+      evaluateValue(spec.output, context, "output", { work });
+      const values = inputs[0]!.input.values!;
+      const files = (readdirSync(path.join(dir, "skeleton"), { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[]).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(10);
+      for (const file of files) {
+        const full = path.join(file.parentPath, file.name);
+        for (const segment of path.relative(path.join(dir, "skeleton"), full).split(path.sep)) renderString(segment, { values }, { work });
+        renderString(readFileSync(full, "utf8"), { values }, { work });
+      }
+      expect(work.used, id).toBeLessThan(DEFAULT_WORK_BUDGET / 100);
+    }
+  });
+});
+
