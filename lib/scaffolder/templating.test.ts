@@ -7,6 +7,7 @@ import {
   evaluateCondition,
   evaluateValue,
   FILTERS,
+  findSecretUses,
   renderString,
   TemplateError,
   WorkBudget,
@@ -644,3 +645,64 @@ describe("work budget", () => {
   });
 });
 
+describe("findSecretUses", () => {
+  const problems = (value: unknown) => findSecretUses(value, { path: "input" }).problems.map((p) => p.message);
+
+  it("allows a bare secret, also through a set or loop variable, since masking replaces its exact value", () => {
+    for (const template of [
+      "token=${{ secrets.token }}",
+      "${{ secrets['token'] }}",
+      "{% set t = secrets.token %}${{ t }}",
+      "{% for name, value in secrets %}${{ name }}=${{ value }}{% endfor %}",
+      "{% if secrets.token %}has a token{% endif %}",
+      "${{ parameters.name | upper }} {% raw %}${{ secrets.GITHUB_TOKEN | upper }}{% endraw %}",
+    ]) {
+      expect(problems({ message: template }), template).toEqual([]);
+    }
+    expect(findSecretUses("${{ secrets.token }}").reads).toBe(true);
+    expect(findSecretUses("${{ parameters.token | upper }}").reads).toBe(false);
+  });
+
+  it("refuses a secret passed through a filter, operator, test, condition, list or object, naming the place", () => {
+    expect(problems({ message: "x ${{ secrets.token | upper }}" })).toEqual([
+      expect.stringMatching(/^input\.message, line 1, column 3: a secret is transformed here/),
+    ]);
+    for (const template of [
+      "${{ 'x' ~ secrets.token }}",
+      "${{ secrets.token ~ '' }}",
+      "${{ secrets.token + 'x' }}",
+      "${{ secrets.token[0] }}",
+      "${{ secrets.token.length }}",
+      "${{ secrets.token if true else 'x' }}",
+      "${{ [secrets.token] }}",
+      "${{ { t: secrets.token } }}",
+      "${{ secrets.token == 'abc' }}",
+      "${{ secrets.token is defined }}",
+      "${{ 'abc' | replace('b', secrets.token) }}",
+      "${{ parameters[secrets.token] }}",
+      "{% if secrets.token[0] == 'a' %}a{% endif %}",
+      "{% for c in secrets.token %}${{ c }}{% endfor %}",
+      "{% set t = secrets.token %}${{ t | lower }}",
+      "{% set s = secrets %}${{ s.token | lower }}",
+      "{% set t = secrets.token ~ '' %}",
+      "{% for name, value in secrets %}${{ value | upper }}{% endfor %}",
+      "{% if x %}{% set t = secrets.token %}{% endif %}${{ t | lower }}",
+      "{% for x in [1] %}{% set t = secrets.token %}${{ t | trim }}{% endfor %}",
+      "${{ secrets }}",
+      "${{ secrets | dump }}",
+    ]) {
+      expect(problems({ list: ["fine", template] }), template).toHaveLength(1);
+      expect(problems({ list: ["fine", template] })[0], template).toMatch(/^input\.list\[1\], line 1, column \d+: /);
+    }
+  });
+
+  it("follows other context entries that hold secrets when told to", () => {
+    expect(findSecretUses("${{ each.value | upper }}", { roots: ["secrets", "each"] }).problems).toHaveLength(1);
+    expect(findSecretUses("${{ each.value }}", { roots: ["secrets", "each"] }).problems).toHaveLength(0);
+    expect(findSecretUses("${{ each.value | upper }}").problems).toHaveLength(0);
+  });
+
+  it("skips strings that do not parse; rendering reports them", () => {
+    expect(findSecretUses("${{ secrets.token | nope }}").problems).toEqual([]);
+  });
+});
