@@ -100,6 +100,11 @@ const envSchema = z
     /** …and at most this many bytes of Markdown and images in total. */
     PAVE_DOCS_MAX_BYTES: z.coerce.number().int().min(1024, { message: "must be at least 1024" }).default(5 * 1024 * 1024),
 
+    /** Work units (about 10 ns each: characters and list items processed) one run's template rendering may spend in all. */
+    PAVE_TEMPLATE_WORK_BUDGET: z.coerce.number().int().min(100_000, { message: "must be at least 100000" }).default(100_000_000),
+    /** Milliseconds one run's template rendering may take in all before its rendering thread is stopped. */
+    PAVE_TEMPLATE_TIME_LIMIT_MS: z.coerce.number().int().min(100, { message: "must be at least 100" }).default(5000),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

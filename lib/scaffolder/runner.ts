@@ -1,13 +1,16 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
-import { evaluateCondition, evaluateValue, TemplateError } from "@/lib/scaffolder/templating";
+import { startRenderSession } from "@/lib/scaffolder/render-pool";
+import { TemplateError } from "@/lib/scaffolder/templating";
 import type { LoadedTemplate, TemplateOutput } from "@/lib/scaffolder/templates";
 
 /**
  * Runs a template's steps in order: evaluates `if` and `each`, renders each step's input,
  * validates it with the action's schema and calls the action. Where the steps' progress
  * goes (the database for real runs, memory for a dry run) is the recorder's business.
+ * All rendering happens on a template thread (render-pool.ts), within one work budget and
+ * time limit per run; actions do their I/O here.
  */
 
 export type StepRecorder = {
@@ -61,9 +64,10 @@ function describeInputErrors(issues: { path: PropertyKey[]; message: string }[])
     .join("; ");
 }
 
-/** Executes every step; returns the template's rendered output. Throws StepFailure. */
+/** Executes every step; returns the template's rendered output. Throws StepFailure, or AppError for an output that cannot be rendered. */
 export async function executeSteps(options: ExecuteOptions): Promise<TemplateOutput> {
   const { template, recorder, secrets } = options;
+  const render = startRenderSession();
   const steps: Record<string, { output: Record<string, unknown> }> = {};
   const context: Record<string, unknown> = { parameters: options.values, secrets, user: { entity: options.user.entity, ref: options.user.ref }, steps };
   const log = (stepId: string | null, message: string) => recorder.log(stepId, maskSecrets(message, secrets));
@@ -75,7 +79,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       throw new StepFailure(step.id, step.name, masked, retryable);
     };
     try {
-      if (step.if !== undefined && !evaluateCondition(step.if, context)) {
+      if (step.if !== undefined && !(await render.evaluateCondition(step.if, context, `steps.${step.id}.if`))) {
         await recorder.skipped(step.id);
         await log(step.id, `Skipped "${step.name}": its condition is false`);
         continue;
@@ -93,7 +97,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
 
       const iterations: ({ key: string | number; value: unknown } | null)[] = [];
       if (step.each !== undefined) {
-        const each = evaluateValue(step.each, context, `steps.${step.id}.each`);
+        const each = await render.evaluateValue(step.each, context, `steps.${step.id}.each`);
         if (Array.isArray(each)) each.forEach((value, key) => iterations.push({ key, value }));
         else if (each && typeof each === "object") Object.entries(each).forEach(([key, value]) => iterations.push({ key, value }));
         else await fail("`each` must be a list or an object");
@@ -104,7 +108,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       const outputs: Record<string, unknown>[] = [];
       for (const iteration of iterations) {
         const scope = iteration ? { ...context, each: iteration } : context;
-        const input = evaluateValue(step.input ?? {}, scope, `steps.${step.id}.input`);
+        const input = await render.evaluateValue(step.input ?? {}, scope, `steps.${step.id}.input`);
         const parsed = action!.schema.safeParse(input);
         if (!parsed.success) await fail(`its input is invalid (${describeInputErrors(parsed.error!.issues)})`);
         const output: Record<string, unknown> = {};
@@ -115,6 +119,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
           runId: options.runId,
           dryRun: options.dryRun,
           actor: { id: options.user.id, email: options.user.email },
+          render,
           log: (message) => void log(step.id, message),
           output: (name, value) => {
             output[name] = value;
@@ -128,10 +133,15 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       await recorder.succeeded(step.id, output);
     } catch (error) {
       if (error instanceof StepFailure) throw error;
-      if (error instanceof TemplateError) return fail(`a template expression is invalid: ${error.message}`);
+      if (error instanceof TemplateError) return fail(`its template could not be rendered: ${error.message}`);
       if (error instanceof AppError) return fail(error.message, error.code === "UNAVAILABLE");
       throw error;
     }
   }
-  return evaluateValue(template.output, context, "output") as TemplateOutput;
+  try {
+    return (await render.evaluateValue(template.output, context, "output")) as TemplateOutput;
+  } catch (error) {
+    if (error instanceof TemplateError) throw new AppError("INVALID", maskSecrets(`The template's output could not be rendered: ${error.message}`, secrets));
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stringify as toYaml } from "yaml";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
@@ -148,5 +149,47 @@ describe("running the node-microservice golden path", () => {
     const stored = JSON.stringify(logs) + JSON.stringify(await db.scaffolderRun.findUnique({ where: { id: runId } }));
     expect(stored).toContain("label=hello token=***");
     expect(stored).not.toContain("s3cr3t-value");
+  });
+});
+
+describe("a hostile template", () => {
+  // Builds a 1,000,000-character text, then upper-cases it in each of 10,000 iterations:
+  // a minute of work for the thread that renders it, if nothing stops it.
+  const spin =
+    "{% set s = 'xxxxxxxxxx'" + " | replace('x', 'xxxxxxxxxx')".repeat(5) + " %}" +
+    "{% for c in s | truncate(10000, true, '') | split('') %}${{ s | upper | length }}{% endfor %}";
+
+  beforeAll(async () => {
+    const template = (name: string, message: string) =>
+      toYaml({
+        apiVersion: "scaffolder.backstage.io/v1beta3",
+        kind: "Template",
+        metadata: { name, title: name },
+        spec: { type: "service", parameters: [], steps: [{ id: name, name: "Spin", action: "debug:log", input: { message } }] },
+      });
+    const templates = [template("spin", spin), template("calm", "hello")].join("---\n");
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(templates).entities, { type: "upload" }));
+  });
+
+  it("fails its dry run on the work budget while this thread keeps answering within 100 ms", async () => {
+    const max = await createUser();
+    // Start a thread first, so the measurement covers rendering only.
+    expect((await dryRunTemplate(max, "catalog:default/calm", {})).log).toEqual(["hello"]);
+    let last = performance.now();
+    let longestGapMs = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+    }, 10);
+    let preview;
+    try {
+      preview = await dryRunTemplate(max, "catalog:default/spin", {});
+    } finally {
+      clearInterval(timer);
+    }
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toMatch(/^Step "Spin" failed: its template could not be rendered: steps\.spin\.input\.message, line 1, column \d+: template exceeded its work budget/);
+    expect(longestGapMs).toBeLessThan(100);
   });
 });
