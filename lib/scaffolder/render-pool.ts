@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
-import type { RenderedFile, RenderJob, RenderReply, RenderRequest, SkeletonFile } from "@/lib/scaffolder/rendering";
+import type { RenderedFile, RenderJob, RenderReply, RenderRequest, SkeletonFile, TemplateShape } from "@/lib/scaffolder/rendering";
 import { TemplateError, workBudgetMessage, type TemplateContext } from "@/lib/scaffolder/templating";
 
 /**
@@ -147,6 +147,8 @@ export type RenderSession = {
   evaluateCondition(value: unknown, context: TemplateContext, path: string): Promise<boolean>;
   /** Renders the names and contents of one skeleton's files in one job. */
   renderFiles(files: SkeletonFile[], context: TemplateContext): Promise<RenderedFile[]>;
+  /** A message for each place the template transforms a secret; none when it uses secrets only bare. */
+  findSecretProblems(template: TemplateShape): Promise<string[]>;
 };
 
 /**
@@ -188,5 +190,6 @@ export function startRenderSession(limits: Partial<RenderLimits> = {}): RenderSe
       return (await render({ kind: "condition", value, context, path })) as boolean;
     },
     renderFiles: async (files, context) => (await render({ kind: "files", files, context })) as RenderedFile[],
+    findSecretProblems: async (template) => (await render({ kind: "secrets", template })) as string[],
   };
 }

@@ -6,6 +6,7 @@
 import {
   evaluateCondition,
   evaluateValue,
+  findSecretUses,
   renderString,
   TemplateError,
   WorkBudget,
@@ -17,10 +18,17 @@ export type SkeletonFile = { path: string; content: string | null };
 /** The rendered path segments of a skeleton file, and its rendered text (null: copy the original bytes). */
 export type RenderedFile = { segments: string[]; content: string | null };
 
+/** The parts of a template that hold expressions. */
+export type TemplateShape = {
+  steps: { id: string; name: string; if?: unknown; each?: unknown; input?: unknown }[];
+  output: unknown;
+};
+
 export type RenderRequest =
   | { kind: "value"; value: unknown; context: TemplateContext; path: string }
   | { kind: "condition"; value: unknown; context: TemplateContext; path: string }
-  | { kind: "files"; files: SkeletonFile[]; context: TemplateContext };
+  | { kind: "files"; files: SkeletonFile[]; context: TemplateContext }
+  | { kind: "secrets"; template: TemplateShape };
 
 /** A request, and the run's work budget: its limit and what the run has spent so far. */
 export type RenderJob = { request: RenderRequest; work: { limit: number; used: number } };
@@ -57,6 +65,8 @@ function render(request: RenderRequest, work: WorkBudget): unknown {
       return evaluateCondition(request.value, request.context, request.path, { work });
     case "files":
       return request.files.map((file) => renderFile(file, request.context, work));
+    case "secrets":
+      return findSecretProblems(request.template, work);
   }
 }
 
@@ -66,3 +76,22 @@ function renderFile(file: SkeletonFile, context: TemplateContext, work: WorkBudg
   return { segments, content: file.content === null ? null : renderString(file.content, context, { work }) };
 }
 
+/**
+ * Each place in a template's steps and output that transforms a secret, as a
+ * message naming the step and path. A step whose `each` reads secrets hands them
+ * to its input as `each`, so there `each` is followed like `secrets`.
+ */
+export function findSecretProblems(template: TemplateShape, work?: WorkBudget): string[] {
+  const problems: string[] = [];
+  for (const step of template.steps) {
+    const where = `steps.${step.id}`;
+    const each = findSecretUses(step.each, { path: `${where}.each`, work });
+    const input = findSecretUses(step.input, { path: `${where}.input`, roots: each.reads ? ["secrets", "each"] : ["secrets"], work });
+    const condition = findSecretUses(step.if, { path: `${where}.if`, work });
+    for (const problem of [...condition.problems, ...each.problems, ...input.problems]) {
+      problems.push(`step "${step.name}", ${problem.message}`);
+    }
+  }
+  problems.push(...findSecretUses(template.output, { path: "output", work }).problems.map((problem) => problem.message));
+  return problems;
+}

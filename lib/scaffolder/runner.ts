@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
-import { startRenderSession } from "@/lib/scaffolder/render-pool";
+import { startRenderSession, type RenderSession } from "@/lib/scaffolder/render-pool";
 import { TemplateError } from "@/lib/scaffolder/templating";
 import type { LoadedTemplate, TemplateOutput } from "@/lib/scaffolder/templates";
 
@@ -48,13 +48,26 @@ export class StepFailure extends AppError {
   }
 }
 
-/** Replaces every secret value in a text with ***. */
-export function maskSecrets(text: string, secrets: Record<string, string>): string {
-  let masked = text;
-  for (const value of Object.values(secrets)) {
-    if (value && value.length >= 3) masked = masked.split(value).join("***");
-  }
-  return masked;
+/**
+ * Replaces every secret value with ***: in a text, or in every string (and key) of a
+ * JSON-like value such as a step's output. Longer secrets go first, so one that contains
+ * another is hidden whole.
+ */
+export function maskSecrets<T>(value: T, secrets: Record<string, string>): T {
+  const values = Object.values(secrets)
+    .filter((secret) => secret && secret.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  if (values.length === 0) return value;
+  const maskText = (text: string) => values.reduce((masked, secret) => masked.split(secret).join("***"), text);
+  const mask = (item: unknown): unknown => {
+    if (typeof item === "string") return maskText(item);
+    if (Array.isArray(item)) return item.map(mask);
+    if (item !== null && typeof item === "object" && Object.getPrototypeOf(item) === Object.prototype) {
+      return Object.fromEntries(Object.entries(item).map(([key, child]) => [maskText(key), mask(child)]));
+    }
+    return item;
+  };
+  return mask(value) as T;
 }
 
 function describeInputErrors(issues: { path: PropertyKey[]; message: string }[]): string {
@@ -64,13 +77,33 @@ function describeInputErrors(issues: { path: PropertyKey[]; message: string }[])
     .join("; ");
 }
 
-/** Executes every step; returns the template's rendered output. Throws StepFailure, or AppError for an output that cannot be rendered. */
+/**
+ * Refuses, before any step runs, a template that passes a secret through a filter or
+ * operator: masking replaces a secret's exact value only, so anything computed from it
+ * would reach logs and stored outputs as it is.
+ */
+async function refuseTransformedSecrets(template: LoadedTemplate, render: RenderSession, secrets: Record<string, string>): Promise<void> {
+  let problems: string[];
+  try {
+    problems = await render.findSecretProblems({ steps: template.steps, output: template.output });
+  } catch (error) {
+    if (error instanceof TemplateError) throw new AppError("INVALID", maskSecrets(`The template could not be checked: ${error.message}`, secrets));
+    throw error;
+  }
+  if (problems.length === 0) return;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  throw new AppError("INVALID", `The template was not run because it uses a secret in a way Pave cannot mask: ${problems[0]}${more}`);
+}
+
+/** Executes every step; returns the template's rendered output. Throws StepFailure, or AppError for a refused template. */
 export async function executeSteps(options: ExecuteOptions): Promise<TemplateOutput> {
   const { template, recorder, secrets } = options;
   const render = startRenderSession();
   const steps: Record<string, { output: Record<string, unknown> }> = {};
   const context: Record<string, unknown> = { parameters: options.values, secrets, user: { entity: options.user.entity, ref: options.user.ref }, steps };
   const log = (stepId: string | null, message: string) => recorder.log(stepId, maskSecrets(message, secrets));
+
+  await refuseTransformedSecrets(template, render, secrets);
 
   for (const step of template.steps) {
     const fail = async (message: string, retryable = false): Promise<never> => {
@@ -129,8 +162,9 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       }
       // With `each`, later steps see every iteration's output as a list (Backstage does the same).
       const output = step.each !== undefined ? { results: outputs } : (outputs[0] ?? {});
+      // Later steps see the real values; what is stored is masked.
       steps[step.id] = { output };
-      await recorder.succeeded(step.id, output);
+      await recorder.succeeded(step.id, maskSecrets(output, secrets));
     } catch (error) {
       if (error instanceof StepFailure) throw error;
       if (error instanceof TemplateError) return fail(`its template could not be rendered: ${error.message}`);
