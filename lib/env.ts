@@ -111,6 +111,11 @@ const envSchema = z
     /** How many proxies (load balancer, ingress) append to X-Forwarded-For in front of Pave; used to tell client addresses apart. */
     PAVE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0, { message: "must be 0 or more" }).max(10).default(0),
 
+    /** Work units (about 10 ns each: characters and list items processed) one run's template rendering may spend in all. */
+    PAVE_TEMPLATE_WORK_BUDGET: z.coerce.number().int().min(100_000, { message: "must be at least 100000" }).default(100_000_000),
+    /** Milliseconds one run's template rendering may take in all before its rendering thread is stopped. */
+    PAVE_TEMPLATE_TIME_LIMIT_MS: z.coerce.number().int().min(100, { message: "must be at least 100" }).default(5000),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })

@@ -10,8 +10,8 @@ import { registerPublishedLocation } from "@/lib/catalog/mutations";
 import { getEnv } from "@/lib/env";
 import { listLocalFiles } from "@/lib/git/local";
 import { getGitReader, getGitWriter } from "@/lib/git/reader";
-import { renderString } from "@/lib/scaffolder/templating";
 import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
+import type { RenderSession } from "@/lib/scaffolder/render-pool";
 import type { TemplateBase } from "@/lib/scaffolder/templates";
 import { isText, matchesGlob, readTree, resolveInside } from "@/lib/scaffolder/workspace";
 
@@ -28,6 +28,8 @@ export type ActionContext<I> = {
   runId: string;
   dryRun: boolean;
   actor: { id: string; email: string | null };
+  /** The run's rendering, on a template thread within the run's limits. */
+  render: RenderSession;
   log: (message: string) => void;
   output: (name: string, value: unknown) => void;
 };
@@ -101,19 +103,28 @@ async function renderInto(ctx: ActionContext<z.output<typeof fetchInput>>, sourc
   const info = await lstat(source).catch(() => null);
   if (!info?.isDirectory()) throw new AppError("INVALID", `The template folder "${ctx.input.url}" does not exist.`);
   const verbatim = [...(ctx.input.copyWithoutTemplating ?? []), ...(ctx.input.copyWithoutRender ?? [])];
-  const context = { values: ctx.input.values };
+  const files = await readTree(source);
+  // All names and contents of the skeleton render in one job on the template thread.
+  const rendered = render
+    ? await ctx.render.renderFiles(
+        files.map((file) => {
+          const plain = verbatim.some((glob) => matchesGlob(file.path, glob)) || !isText(file.content);
+          return { path: file.path, content: plain ? null : file.content.toString("utf8") };
+        }),
+        { values: ctx.input.values },
+      )
+    : files.map((file) => ({ segments: file.path.split("/"), content: null }));
   let count = 0;
-  for (const file of await readTree(source)) {
-    const plain = !render || verbatim.some((glob) => matchesGlob(file.path, glob)) || !isText(file.content);
-    // File and folder names are templated too; a name that renders empty drops the file.
-    const segments = render ? file.path.split("/").map((segment) => renderString(segment, context)) : file.path.split("/");
+  for (const [i, file] of files.entries()) {
+    const { segments, content } = rendered[i]!;
+    // A name that renders empty drops the file.
     if (segments.some((s) => s.trim() === "")) continue;
     if (segments.some((s) => s.includes("/") || s === ".." || s === ".")) {
       throw new AppError("INVALID", `The file name "${file.path}" renders to a path that would leave the workspace.`);
     }
     const destination = resolveInside(target, segments.join("/"), "file");
     await mkdir(path.dirname(destination), { recursive: true });
-    await writeFile(destination, plain ? file.content : renderString(file.content.toString("utf8"), context));
+    await writeFile(destination, content ?? file.content);
     count += 1;
   }
   ctx.log(`${render ? "Rendered" : "Copied"} ${count} files from ${ctx.input.url} into ${ctx.input.targetPath}`);

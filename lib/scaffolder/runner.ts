@@ -1,13 +1,16 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
-import { evaluateCondition, evaluateValue, TemplateError } from "@/lib/scaffolder/templating";
+import { startRenderSession, type RenderSession } from "@/lib/scaffolder/render-pool";
+import { TemplateError } from "@/lib/scaffolder/templating";
 import type { LoadedTemplate, TemplateOutput } from "@/lib/scaffolder/templates";
 
 /**
  * Runs a template's steps in order: evaluates `if` and `each`, renders each step's input,
  * validates it with the action's schema and calls the action. Where the steps' progress
  * goes (the database for real runs, memory for a dry run) is the recorder's business.
+ * All rendering happens on a template thread (render-pool.ts), within one work budget and
+ * time limit per run; actions do their I/O here.
  */
 
 export type StepRecorder = {
@@ -45,13 +48,26 @@ export class StepFailure extends AppError {
   }
 }
 
-/** Replaces every secret value in a text with ***. */
-export function maskSecrets(text: string, secrets: Record<string, string>): string {
-  let masked = text;
-  for (const value of Object.values(secrets)) {
-    if (value && value.length >= 3) masked = masked.split(value).join("***");
-  }
-  return masked;
+/**
+ * Replaces every secret value with ***: in a text, or in every string (and key) of a
+ * JSON-like value such as a step's output. Longer secrets go first, so one that contains
+ * another is hidden whole.
+ */
+export function maskSecrets<T>(value: T, secrets: Record<string, string>): T {
+  const values = Object.values(secrets)
+    .filter((secret) => secret && secret.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  if (values.length === 0) return value;
+  const maskText = (text: string) => values.reduce((masked, secret) => masked.split(secret).join("***"), text);
+  const mask = (item: unknown): unknown => {
+    if (typeof item === "string") return maskText(item);
+    if (Array.isArray(item)) return item.map(mask);
+    if (item !== null && typeof item === "object" && Object.getPrototypeOf(item) === Object.prototype) {
+      return Object.fromEntries(Object.entries(item).map(([key, child]) => [maskText(key), mask(child)]));
+    }
+    return item;
+  };
+  return mask(value) as T;
 }
 
 function describeInputErrors(issues: { path: PropertyKey[]; message: string }[]): string {
@@ -61,12 +77,33 @@ function describeInputErrors(issues: { path: PropertyKey[]; message: string }[])
     .join("; ");
 }
 
-/** Executes every step; returns the template's rendered output. Throws StepFailure. */
+/**
+ * Refuses, before any step runs, a template that passes a secret through a filter or
+ * operator: masking replaces a secret's exact value only, so anything computed from it
+ * would reach logs and stored outputs as it is.
+ */
+async function refuseTransformedSecrets(template: LoadedTemplate, render: RenderSession, secrets: Record<string, string>): Promise<void> {
+  let problems: string[];
+  try {
+    problems = await render.findSecretProblems({ steps: template.steps, output: template.output });
+  } catch (error) {
+    if (error instanceof TemplateError) throw new AppError("INVALID", maskSecrets(`The template could not be checked: ${error.message}`, secrets));
+    throw error;
+  }
+  if (problems.length === 0) return;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  throw new AppError("INVALID", `The template was not run because it uses a secret in a way Pave cannot mask: ${problems[0]}${more}`);
+}
+
+/** Executes every step; returns the template's rendered output. Throws StepFailure, or AppError for a refused template. */
 export async function executeSteps(options: ExecuteOptions): Promise<TemplateOutput> {
   const { template, recorder, secrets } = options;
+  const render = startRenderSession();
   const steps: Record<string, { output: Record<string, unknown> }> = {};
   const context: Record<string, unknown> = { parameters: options.values, secrets, user: { entity: options.user.entity, ref: options.user.ref }, steps };
   const log = (stepId: string | null, message: string) => recorder.log(stepId, maskSecrets(message, secrets));
+
+  await refuseTransformedSecrets(template, render, secrets);
 
   for (const step of template.steps) {
     const fail = async (message: string, retryable = false): Promise<never> => {
@@ -75,7 +112,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       throw new StepFailure(step.id, step.name, masked, retryable);
     };
     try {
-      if (step.if !== undefined && !evaluateCondition(step.if, context)) {
+      if (step.if !== undefined && !(await render.evaluateCondition(step.if, context, `steps.${step.id}.if`))) {
         await recorder.skipped(step.id);
         await log(step.id, `Skipped "${step.name}": its condition is false`);
         continue;
@@ -93,7 +130,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
 
       const iterations: ({ key: string | number; value: unknown } | null)[] = [];
       if (step.each !== undefined) {
-        const each = evaluateValue(step.each, context, `steps.${step.id}.each`);
+        const each = await render.evaluateValue(step.each, context, `steps.${step.id}.each`);
         if (Array.isArray(each)) each.forEach((value, key) => iterations.push({ key, value }));
         else if (each && typeof each === "object") Object.entries(each).forEach(([key, value]) => iterations.push({ key, value }));
         else await fail("`each` must be a list or an object");
@@ -104,7 +141,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       const outputs: Record<string, unknown>[] = [];
       for (const iteration of iterations) {
         const scope = iteration ? { ...context, each: iteration } : context;
-        const input = evaluateValue(step.input ?? {}, scope, `steps.${step.id}.input`);
+        const input = await render.evaluateValue(step.input ?? {}, scope, `steps.${step.id}.input`);
         const parsed = action!.schema.safeParse(input);
         if (!parsed.success) await fail(`its input is invalid (${describeInputErrors(parsed.error!.issues)})`);
         const output: Record<string, unknown> = {};
@@ -115,6 +152,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
           runId: options.runId,
           dryRun: options.dryRun,
           actor: { id: options.user.id, email: options.user.email },
+          render,
           log: (message) => void log(step.id, message),
           output: (name, value) => {
             output[name] = value;
@@ -124,14 +162,20 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       }
       // With `each`, later steps see every iteration's output as a list (Backstage does the same).
       const output = step.each !== undefined ? { results: outputs } : (outputs[0] ?? {});
+      // Later steps see the real values; what is stored is masked.
       steps[step.id] = { output };
-      await recorder.succeeded(step.id, output);
+      await recorder.succeeded(step.id, maskSecrets(output, secrets));
     } catch (error) {
       if (error instanceof StepFailure) throw error;
-      if (error instanceof TemplateError) return fail(`a template expression is invalid: ${error.message}`);
+      if (error instanceof TemplateError) return fail(`its template could not be rendered: ${error.message}`);
       if (error instanceof AppError) return fail(error.message, error.code === "UNAVAILABLE");
       throw error;
     }
   }
-  return evaluateValue(template.output, context, "output") as TemplateOutput;
+  try {
+    return (await render.evaluateValue(template.output, context, "output")) as TemplateOutput;
+  } catch (error) {
+    if (error instanceof TemplateError) throw new AppError("INVALID", maskSecrets(`The template's output could not be rendered: ${error.message}`, secrets));
+    throw error;
+  }
 }

@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { stringify as toYaml } from "yaml";
+import { z } from "zod";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
+import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
 import { stopJobs } from "@/lib/jobs";
@@ -150,5 +153,152 @@ describe("running the node-microservice golden path", () => {
     const stored = JSON.stringify(logs) + JSON.stringify(await db.scaffolderRun.findUnique({ where: { id: runId } }));
     expect(stored).toContain("label=hello token=***");
     expect(stored).not.toContain("s3cr3t-value");
+  });
+});
+
+/** A catalog Template with a password field `token`, and the given steps and output. */
+function secretTemplate(name: string, steps: unknown[], output: unknown = {}) {
+  return toYaml({
+    apiVersion: "scaffolder.backstage.io/v1beta3",
+    kind: "Template",
+    metadata: { name, title: name },
+    spec: {
+      type: "service",
+      parameters: [{ title: "Token", required: ["token"], properties: { token: { type: "string", "ui:widget": "password" } } }],
+      steps,
+      output,
+    },
+  });
+}
+
+const TOKEN = "s3cr3t-value";
+const log = (message: string) => ({ id: "say", name: "Say something", action: "debug:log", input: { message } });
+
+/** Everything stored about a run, as one text to search for the secret in any case. */
+async function storedRun(runId: string): Promise<string> {
+  const rows = await Promise.all([
+    db.scaffolderRun.findUnique({ where: { id: runId } }),
+    db.scaffolderStep.findMany({ where: { runId } }),
+    db.scaffolderLog.findMany({ where: { runId } }),
+    db.auditEvent.findMany({ where: { targetId: runId } }),
+  ]);
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === "bigint" ? String(value) : value));
+}
+
+describe("secrets in templates", () => {
+  beforeAll(async () => {
+    // A test-only action that hands its input back as its output, as an action wrapping an API might.
+    ACTIONS["test:echo"] = {
+      id: "test:echo",
+      description: "Outputs its input.",
+      schema: z.object({ value: z.string() }),
+      sideEffects: false,
+      handler: async (ctx) => ctx.output("value", (ctx.input as { value: string }).value),
+    };
+    const templates = [
+      secretTemplate("secret-upper", [log("token=${{ secrets.token | upper }}")]),
+      secretTemplate("secret-concat-output", [log("hello")], { text: [{ title: "Token", content: "${{ 'x' ~ secrets.token }}" }] }),
+      secretTemplate("secret-set-lower", [log("{% set t = secrets.token %}${{ t | lower }}")]),
+      secretTemplate("secret-bare", [log("token=${{ secrets.token }}")]),
+      secretTemplate("secret-echo", [{ id: "echo", name: "Echo", action: "test:echo", input: { value: "${{ secrets.token }}" } }], {
+        text: [{ title: "Token", content: "token ${{ secrets.token }}" }, { title: "Echoed", content: "${{ steps.echo.output.value }}" }],
+      }),
+    ].join("---\n");
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(templates).entities, { type: "upload" }));
+    return () => {
+      delete ACTIONS["test:echo"];
+    };
+  });
+
+  it("refuses a template that passes a secret through a filter into a log, before any step runs", async () => {
+    const max = await createUser();
+    const preview = await dryRunTemplate(max, "catalog:default/secret-upper", { token: TOKEN });
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toMatch(/not run because it uses a secret in a way Pave cannot mask: step "Say something", steps\.say\.input\.message, line 1, column 7/);
+    expect(preview.steps.map((s) => s.status)).toEqual(["pending"]);
+    expect(preview.log).toEqual([]);
+
+    const runId = await startRun(max, "catalog:default/secret-upper", { token: TOKEN });
+    expect(await executeRun(runId)).toBe("failed");
+    const stored = await storedRun(runId);
+    expect(stored).toContain("cannot mask: step \\\"Say something\\\", steps.say.input.message");
+    expect(stored.toLowerCase()).not.toContain(TOKEN);
+    const steps = await db.scaffolderStep.findMany({ where: { runId }, select: { status: true, startedAt: true } });
+    expect(steps).toEqual([{ status: "pending", startedAt: null }]);
+  });
+
+  it("refuses a secret joined with ~ in the output, and one transformed through a set variable", async () => {
+    const max = await createUser();
+    const concat = await dryRunTemplate(max, "catalog:default/secret-concat-output", { token: TOKEN });
+    expect(concat.error).toMatch(/cannot mask: output\.text\[0\]\.content, line 1, column 1/);
+    expect(concat.steps.map((s) => s.status)).toEqual(["pending"]);
+    expect(JSON.stringify(concat).toLowerCase()).not.toContain(TOKEN);
+
+    const viaSet = await dryRunTemplate(max, "catalog:default/secret-set-lower", { token: TOKEN });
+    expect(viaSet.error).toMatch(/cannot mask: step "Say something", steps\.say\.input\.message, line 1, column \d+/);
+    expect(JSON.stringify(viaSet).toLowerCase()).not.toContain(TOKEN);
+  });
+
+  it("masks a bare secret in the log of a dry run", async () => {
+    const max = await createUser();
+    const preview = await dryRunTemplate(max, "catalog:default/secret-bare", { token: TOKEN });
+    expect(preview.error).toBeUndefined();
+    expect(preview.log).toEqual(["token=***"]);
+  });
+
+  it("stores step and run outputs with secrets masked, while later steps see the real value", async () => {
+    const max = await createUser();
+    const runId = await startRun(max, "catalog:default/secret-echo", { token: TOKEN });
+    expect(await executeRun(runId)).toBe("succeeded");
+    const step = await db.scaffolderStep.findUniqueOrThrow({ where: { runId_stepId: { runId, stepId: "echo" } }, select: { output: true } });
+    expect(step.output).toEqual({ value: "***" });
+    const run = await db.scaffolderRun.findUniqueOrThrow({ where: { id: runId }, select: { output: true } });
+    expect(run.output).toEqual({ text: [{ title: "Token", content: "token ***" }, { title: "Echoed", content: "***" }] });
+    expect((await storedRun(runId)).toLowerCase()).not.toContain(TOKEN);
+
+    const preview = await dryRunTemplate(max, "catalog:default/secret-echo", { token: TOKEN });
+    expect(preview.output).toEqual({ text: [{ title: "Token", content: "token ***" }, { title: "Echoed", content: "***" }] });
+  });
+});
+
+describe("a hostile template", () => {
+  // Builds a 1,000,000-character text, then upper-cases it in each of 10,000 iterations:
+  // a minute of work for the thread that renders it, if nothing stops it.
+  const spin =
+    "{% set s = 'xxxxxxxxxx'" + " | replace('x', 'xxxxxxxxxx')".repeat(5) + " %}" +
+    "{% for c in s | truncate(10000, true, '') | split('') %}${{ s | upper | length }}{% endfor %}";
+
+  beforeAll(async () => {
+    const template = (name: string, message: string) =>
+      toYaml({
+        apiVersion: "scaffolder.backstage.io/v1beta3",
+        kind: "Template",
+        metadata: { name, title: name },
+        spec: { type: "service", parameters: [], steps: [{ id: name, name: "Spin", action: "debug:log", input: { message } }] },
+      });
+    const templates = [template("spin", spin), template("calm", "hello")].join("---\n");
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(templates).entities, { type: "upload" }));
+  });
+
+  it("fails its dry run on the work budget while this thread keeps answering within 100 ms", async () => {
+    const max = await createUser();
+    // Start a thread first, so the measurement covers rendering only.
+    expect((await dryRunTemplate(max, "catalog:default/calm", {})).log).toEqual(["hello"]);
+    let last = performance.now();
+    let longestGapMs = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+    }, 10);
+    let preview;
+    try {
+      preview = await dryRunTemplate(max, "catalog:default/spin", {});
+    } finally {
+      clearInterval(timer);
+    }
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toMatch(/^Step "Spin" failed: its template could not be rendered: steps\.spin\.input\.message, line 1, column \d+: template exceeded its work budget/);
+    expect(longestGapMs).toBeLessThan(100);
   });
 });

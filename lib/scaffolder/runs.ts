@@ -119,7 +119,8 @@ export async function dryRunTemplate(actor: CurrentUser, templateId: string, raw
       size: f.content.length,
       content: isText(f.content) ? maskSecrets(f.content.subarray(0, MAX_PREVIEW_BYTES).toString("utf8"), secrets) : null,
     }));
-    return { ok: !error, error, files, steps: template.steps.map((s) => ({ id: s.id, name: s.name, status: status.get(s.id) ?? "pending" })), log: lines, output };
+    const steps = template.steps.map((s) => ({ id: s.id, name: s.name, status: status.get(s.id) ?? "pending" }));
+    return { ok: !error, error: error && maskSecrets(error, secrets), files, steps, log: maskSecrets(lines, secrets), output: maskSecrets(output, secrets) };
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
@@ -186,14 +187,14 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
     const actor = run.createdBy ?? { id: "", email: null, name: null };
     const output = await executeSteps({ template, values: run.parameters as Record<string, unknown>, secrets, user: await templateUser(actor), runId, dryRun: false, workspace, recorder });
     await db.$transaction(async (tx) => {
-      await tx.scaffolderRun.update({ where: { id: runId }, data: { status: "succeeded", output: output as object, finishedAt: new Date() } });
+      await tx.scaffolderRun.update({ where: { id: runId }, data: { status: "succeeded", output: maskSecrets(output, secrets) as object, finishedAt: new Date() } });
       await recordAudit(tx, { actor: run.createdBy, action: "scaffolder.run.succeeded", target: { type: "scaffolder_run", id: runId }, data: { template: run.templateId } });
     });
     runSecrets.delete(runId);
     return "succeeded";
   } catch (error) {
     const retryable = error instanceof StepFailure && error.retryable;
-    const message = error instanceof AppError ? error.message : GENERIC_ERROR_MESSAGE;
+    const message = error instanceof AppError ? maskSecrets(error.message, secrets) : GENERIC_ERROR_MESSAGE;
     if (!(error instanceof AppError)) log.error({ err: error, runId }, "scaffolder run crashed");
     await db.scaffolderLog.create({ data: { runId, level: "error", message: retryable ? `${message} Pave will try again shortly.` : message } });
     await db.scaffolderRun.update({ where: { id: runId }, data: { status: retryable ? "queued" : "failed", error: retryable ? null : message, finishedAt: retryable ? null : new Date() } });

@@ -1,5 +1,18 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { describe, expect, it, vi } from "vitest";
-import { evaluateCondition, evaluateValue, FILTERS, renderString, TemplateError, type TemplateContext } from "@/lib/scaffolder/templating";
+import {
+  DEFAULT_WORK_BUDGET,
+  evaluateCondition,
+  evaluateValue,
+  FILTERS,
+  findSecretUses,
+  renderString,
+  TemplateError,
+  WorkBudget,
+  type TemplateContext,
+} from "@/lib/scaffolder/templating";
 
 const context: TemplateContext = {
   parameters: {
@@ -557,5 +570,139 @@ describe("syntax errors", () => {
 
   it("checks filter names even in branches that do not run", () => {
     expect(() => render("{% if false %}${{ x | nope }}{% endif %}")).toThrow(/unknown filter 'nope'/);
+  });
+});
+
+describe("work budget", () => {
+  const range = Array.from({ length: 10_000 }, (_, i) => i);
+  const budgetError = (fn: () => unknown) => {
+    const error = templateError(fn);
+    expect(error.message).toContain("template exceeded its work budget");
+    return error;
+  };
+
+  it("stops sorting a list built from shared references, which is small to hold and huge to compare", () => {
+    const template = [
+      "{% set a = [s, s, s, s, s, s, s, s, s, s] %}",
+      "{% set b = [a, a, a, a, a, a, a, a, a, a] %}",
+      "{% set c = [b, b, b, b, b, b, b, b, b, b] %}",
+      "{% for i in range %}${{ [c, c, c] | sort | length }}{% endfor %}",
+    ].join("");
+    expect(budgetError(() => render(template, { s: "y".repeat(100), range })).message).toMatch(/^line 1, column \d+: /);
+  });
+
+  it("stops copying a typed value that holds the same list many times", () => {
+    let shared: unknown = ["y"];
+    for (let level = 0; level < 10; level++) shared = Array.from({ length: 10 }, () => shared);
+    budgetError(() => evaluateValue("${{ d }}", { d: shared }));
+  });
+
+  it("stops a filter over a multi-megabyte text inside a 10,000-iteration loop", () => {
+    budgetError(() => render("{% for i in range %}${{ s | upper | length }}{% endfor %}", { s: "x".repeat(4 * 1024 * 1024), range }));
+  });
+
+  it("stops replace and join amplification", () => {
+    budgetError(() => render("{% for i in range %}${{ s | replace('x', 'xxxxxxxxxx') | length }}{% endfor %}", { s: "x".repeat(400_000), range }));
+    budgetError(() => render("{% for i in range %}${{ [s, s, s, s, s, s, s, s, s, s] | join(s) | length }}{% endfor %}", { s: "x".repeat(200_000), range }));
+  });
+
+  it("shares one budget across renders, so many small renders cannot each spend a full one", () => {
+    const work = new WorkBudget(1_000_000);
+    const once = () => renderString("${{ s | upper }}", { s: "x".repeat(10_000) }, { work });
+    expect(once()).toHaveLength(10_000);
+    expect(work.used).toBeGreaterThan(20_000);
+    budgetError(() => {
+      for (let i = 0; i < 1_000; i++) once();
+    });
+    // Spent is spent: the next render fails at once, and so does evaluateValue on the same budget.
+    budgetError(() => renderString("x", {}, { work }));
+    budgetError(() => evaluateValue("${{ 1 }}", {}, "", { work }));
+  });
+
+  it("renders the shipped golden paths with at least a hundredfold margin", () => {
+    for (const id of ["node-microservice", "python-service"]) {
+      const work = new WorkBudget();
+      const dir = path.join(process.cwd(), "templates", id);
+      const spec = (parseYaml(readFileSync(path.join(dir, "template.yaml"), "utf8")) as { spec: { steps: unknown[]; output: unknown } }).spec;
+      const parameters = {
+        name: "demo-svc", description: "A demo", owner: "group:default/team", system: "system:default/sys",
+        repoUrl: "github.com?owner=acme&repo=demo-svc", port: 8080, enableFlags: true, lifecycle: "experimental", pythonVersion: "3.12",
+      };
+      const steps = { publish: { output: { remoteUrl: "https://x", repoContentsUrl: "https://x/blob/main" } }, register: { output: { entityRef: "component:default/demo-svc" } } };
+      const context = { parameters, steps, secrets: {}, user: { ref: "user:default/ada" } };
+      const inputs = evaluateValue(spec.steps, context, "steps", { work }) as { input: { values?: Record<string, unknown> } }[];
+      evaluateValue(spec.output, context, "output", { work });
+      const values = inputs[0]!.input.values!;
+      const files = (readdirSync(path.join(dir, "skeleton"), { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[]).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(10);
+      for (const file of files) {
+        const full = path.join(file.parentPath, file.name);
+        for (const segment of path.relative(path.join(dir, "skeleton"), full).split(path.sep)) renderString(segment, { values }, { work });
+        renderString(readFileSync(full, "utf8"), { values }, { work });
+      }
+      expect(work.used, id).toBeLessThan(DEFAULT_WORK_BUDGET / 100);
+    }
+  });
+});
+
+describe("findSecretUses", () => {
+  const problems = (value: unknown) => findSecretUses(value, { path: "input" }).problems.map((p) => p.message);
+
+  it("allows a bare secret, also through a set or loop variable, since masking replaces its exact value", () => {
+    for (const template of [
+      "token=${{ secrets.token }}",
+      "${{ secrets['token'] }}",
+      "{% set t = secrets.token %}${{ t }}",
+      "{% for name, value in secrets %}${{ name }}=${{ value }}{% endfor %}",
+      "{% if secrets.token %}has a token{% endif %}",
+      "${{ parameters.name | upper }} {% raw %}${{ secrets.GITHUB_TOKEN | upper }}{% endraw %}",
+    ]) {
+      expect(problems({ message: template }), template).toEqual([]);
+    }
+    expect(findSecretUses("${{ secrets.token }}").reads).toBe(true);
+    expect(findSecretUses("${{ parameters.token | upper }}").reads).toBe(false);
+  });
+
+  it("refuses a secret passed through a filter, operator, test, condition, list or object, naming the place", () => {
+    expect(problems({ message: "x ${{ secrets.token | upper }}" })).toEqual([
+      expect.stringMatching(/^input\.message, line 1, column 3: a secret is transformed here/),
+    ]);
+    for (const template of [
+      "${{ 'x' ~ secrets.token }}",
+      "${{ secrets.token ~ '' }}",
+      "${{ secrets.token + 'x' }}",
+      "${{ secrets.token[0] }}",
+      "${{ secrets.token.length }}",
+      "${{ secrets.token if true else 'x' }}",
+      "${{ [secrets.token] }}",
+      "${{ { t: secrets.token } }}",
+      "${{ secrets.token == 'abc' }}",
+      "${{ secrets.token is defined }}",
+      "${{ 'abc' | replace('b', secrets.token) }}",
+      "${{ parameters[secrets.token] }}",
+      "{% if secrets.token[0] == 'a' %}a{% endif %}",
+      "{% for c in secrets.token %}${{ c }}{% endfor %}",
+      "{% set t = secrets.token %}${{ t | lower }}",
+      "{% set s = secrets %}${{ s.token | lower }}",
+      "{% set t = secrets.token ~ '' %}",
+      "{% for name, value in secrets %}${{ value | upper }}{% endfor %}",
+      "{% if x %}{% set t = secrets.token %}{% endif %}${{ t | lower }}",
+      "{% for x in [1] %}{% set t = secrets.token %}${{ t | trim }}{% endfor %}",
+      "${{ secrets }}",
+      "${{ secrets | dump }}",
+    ]) {
+      expect(problems({ list: ["fine", template] }), template).toHaveLength(1);
+      expect(problems({ list: ["fine", template] })[0], template).toMatch(/^input\.list\[1\], line 1, column \d+: /);
+    }
+  });
+
+  it("follows other context entries that hold secrets when told to", () => {
+    expect(findSecretUses("${{ each.value | upper }}", { roots: ["secrets", "each"] }).problems).toHaveLength(1);
+    expect(findSecretUses("${{ each.value }}", { roots: ["secrets", "each"] }).problems).toHaveLength(0);
+    expect(findSecretUses("${{ each.value | upper }}").problems).toHaveLength(0);
+  });
+
+  it("skips strings that do not parse; rendering reports them", () => {
+    expect(findSecretUses("${{ secrets.token | nope }}").problems).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@
  * JavaScript is ever compiled or run: a template can only read plain data from
  * its context and call the filters listed in FILTERS. It cannot reach
  * `process`, the environment, the file system or the network, and loops,
- * nesting and output size are bounded.
+ * nesting and output size are bounded. All the work it does (characters read
+ * and produced, list items visited, loop iterations) is charged to a
+ * WorkBudget, so a template that is small but slow to render fails instead of
+ * holding the thread.
  */
 import { CatalogRefError, parseEntityRef as parseCatalogEntityRef, type EntityRefContext } from "@/lib/catalog/refs";
 
@@ -17,10 +20,12 @@ export type TemplateContext = Record<string, unknown>;
 export type RenderOptions = {
   /** The largest output allowed, in UTF-8 bytes; 5 MiB unless set. */
   maxOutputBytes?: number;
+  /** The budget this render draws on; share one across the renders of a run. A fresh default budget unless set. */
+  work?: WorkBudget;
 };
 
-/** Limits a filter must respect when it builds text. */
-export type FilterLimits = { maxLength: number };
+/** Limits a filter must respect: the longest text it may build, and the work budget it charges. */
+export type FilterLimits = { maxLength: number; charge: (units: number) => void };
 
 /** A filter: `input | name(arg, …)` calls `filter(input, [arg, …], limits)`. */
 export type TemplateFilter = (input: unknown, args: readonly unknown[], limits: FilterLimits) => unknown;
@@ -45,6 +50,55 @@ export class TemplateError extends Error {
     this.column = where.column;
     this.path = where.path;
   }
+}
+
+/**
+ * The work one run may do when nothing else is set, about a second of rendering:
+ * the shipped golden paths use under 1% of it.
+ */
+export const DEFAULT_WORK_BUDGET = 100_000_000;
+
+// What work costs, in units of roughly 10 ns of rendering: a character read or written costs 1.
+/** An item of a list or object visited, copied or created. */
+const ITEM_COST = 100;
+/** One step of the evaluator (a tag or an expression), or one token read by the parser. */
+const STEP_COST = 100;
+/** A character of text that a filter cuts into words or characters (title, split, reverse, kebabcase, …). */
+const PIECEWISE_COST = 100;
+/** One comparison while sorting. */
+const COMPARE_COST = 20;
+
+/**
+ * Work units, roughly one per character read or produced and per list item or
+ * loop iteration visited, that renders may spend. Spending past the limit throws
+ * a TemplateError, and every charge after that throws again.
+ */
+export class WorkBudget {
+  constructor(
+    readonly limit: number = DEFAULT_WORK_BUDGET,
+    private spent = 0,
+  ) {
+    if (!(limit > 0)) throw new RangeError("a work budget must be a positive number");
+  }
+
+  /** Units spent so far, at most a little past the limit. */
+  get used(): number {
+    return this.spent;
+  }
+
+  get exhausted(): boolean {
+    return this.spent > this.limit;
+  }
+
+  charge(units: number): void {
+    this.spent += units;
+    if (this.spent > this.limit) throw new TemplateError(workBudgetMessage(this.limit));
+  }
+}
+
+/** The message of a render that ran out of budget; it always contains "template exceeded its work budget". */
+export function workBudgetMessage(limit: number): string {
+  return `template exceeded its work budget of ${limit.toLocaleString("en-US")} units (characters and list items processed)`;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 5 * 1024 * 1024;
@@ -84,15 +138,20 @@ const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const OPERATORS = ["==", "!=", "<=", ">=", "//", ..."+-*/%~|.,:()[]{}<>="];
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
 
-function tokenize(src: Source): Token[] {
+function tokenize(src: Source, work?: WorkBudget): Token[] {
   const text = src.text;
   const tokens: Token[] = [];
   let trimNext = false;
+  work?.charge(text.length);
+  const push = (token: Token) => {
+    work?.charge(STEP_COST);
+    tokens.push(token);
+  };
 
   const pushText = (value: string, pos: number) => {
     if (trimNext) value = value.trimStart();
     trimNext = false;
-    if (value) tokens.push({ type: "text", value, pos });
+    if (value) push({ type: "text", value, pos });
   };
   // `{%-`, `${{-` and `{#-` remove the whitespace before them, as in Nunjucks.
   const trimPrevious = () => {
@@ -109,7 +168,7 @@ function tokenize(src: Source): Token[] {
       trimPrevious();
       j++;
     }
-    tokens.push({ type: kind === "var" ? "varStart" : "blockStart", value: "", pos: start });
+    push({ type: kind === "var" ? "varStart" : "blockStart", value: "", pos: start });
     let braces = 0; // `{ a: { b: 1 }}` inside `${{ }}` must not end the tag early
     for (;;) {
       while (j < text.length && /\s/.test(text[j]!)) j++;
@@ -119,7 +178,7 @@ function tokenize(src: Source): Token[] {
       if (kind === "block" || braces === 0) {
         const trim = text[j] === "-" && text.startsWith(close, j + 1);
         if (trim || text.startsWith(close, j)) {
-          tokens.push({ type: kind === "var" ? "varEnd" : "blockEnd", value: "", pos: j });
+          push({ type: kind === "var" ? "varEnd" : "blockEnd", value: "", pos: j });
           trimNext = trim;
           return j + close.length + (trim ? 1 : 0);
         }
@@ -127,13 +186,13 @@ function tokenize(src: Source): Token[] {
       const c = text[j]!;
       if (c === "'" || c === '"') {
         const { value, end } = readString(src, j);
-        tokens.push({ type: "string", value, pos: j });
+        push({ type: "string", value, pos: j });
         j = end;
         continue;
       }
       const match = matchAt(NUMBER, text, j) ?? matchAt(NAME, text, j);
       if (match !== undefined) {
-        tokens.push({ type: /\d/.test(c) ? "number" : "name", value: match, pos: j });
+        push({ type: /\d/.test(c) ? "number" : "name", value: match, pos: j });
         j += match.length;
         continue;
       }
@@ -141,7 +200,7 @@ function tokenize(src: Source): Token[] {
       if (!op) throw src.error(`unexpected character '${c}'`, j);
       if (op === "{") braces++;
       if (op === "}") braces = Math.max(0, braces - 1);
-      tokens.push({ type: "op", value: op, pos: j });
+      push({ type: "op", value: op, pos: j });
       j += op.length;
     }
   };
@@ -184,7 +243,7 @@ function tokenize(src: Source): Token[] {
     }
     i = lexTag(start, found[0] === "{%" ? "block" : "var");
   }
-  tokens.push({ type: "eof", value: "", pos: text.length });
+  push({ type: "eof", value: "", pos: text.length });
   return tokens;
 }
 
@@ -607,8 +666,8 @@ function describeToken(t: Token): string {
   }
 }
 
-function parse(src: Source): TemplateNode[] {
-  return new Parser(tokenize(src), src).parseTemplate();
+function parse(src: Source, work?: WorkBudget): TemplateNode[] {
+  return new Parser(tokenize(src, work), src).parseTemplate();
 }
 
 // ─── Values: safe property access, truthiness and text ──────────────────────
@@ -673,16 +732,23 @@ function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
-/** JSON text of a value, refusing to build more than `maxLength` characters. */
-function toJson(value: unknown, indent: unknown, maxLength: number): string | undefined {
+/**
+ * JSON text of a value, refusing to build more than `maxLength` characters. Each
+ * visit is charged as it happens: a list that holds the same big list many times
+ * costs what writing it out costs, not what it takes to hold.
+ */
+function toJson(value: unknown, indent: unknown, limits: FilterLimits): string | undefined {
   let size = 0;
   const space = typeof indent === "number" || typeof indent === "string" ? indent : undefined;
+  let text: string | undefined;
   try {
-    return JSON.stringify(
+    text = JSON.stringify(
       value,
       (key, item: unknown) => {
-        size += key.length + (typeof item === "string" ? item.length : 4);
-        if (size > maxLength) throw tooLong(maxLength);
+        const units = key.length + (typeof item === "string" ? item.length : 4);
+        limits.charge(ITEM_COST + units);
+        size += units;
+        if (size > limits.maxLength) throw tooLong(limits.maxLength);
         return typeof item === "bigint" ? String(item) : item;
       },
       space,
@@ -691,14 +757,22 @@ function toJson(value: unknown, indent: unknown, maxLength: number): string | un
     if (error instanceof TemplateError) throw error;
     throw new TemplateError("this value refers to itself and cannot be written out as JSON");
   }
+  limits.charge(text?.length ?? 0);
+  return text;
 }
 
 /** How a value appears in rendered text. */
-function toText(value: unknown, maxLength: number): string {
+function toText(value: unknown, limits: FilterLimits): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (typeof value === "object" && value !== null) return toJson(value, undefined, maxLength) ?? "";
+  if (typeof value === "object" && value !== null) return toJson(value, undefined, limits) ?? "";
   return "";
+}
+
+/** What reading a value whole costs: its characters, or its items. */
+function sizeOf(value: unknown): number {
+  if (typeof value === "string") return value.length;
+  return Array.isArray(value) ? value.length * ITEM_COST : ITEM_COST;
 }
 
 function utf8Length(text: string): number {
@@ -722,12 +796,15 @@ class Evaluator {
   private readonly chunks: string[] = [];
   private bytes = 0;
   private iterations = 0;
+  private readonly maxBytes: number;
 
   constructor(
     private readonly src: Source,
     private readonly context: TemplateContext,
-    private readonly maxBytes: number,
-  ) {}
+    private readonly limits: FilterLimits,
+  ) {
+    this.maxBytes = limits.maxLength;
+  }
 
   output(): string {
     return this.chunks.join("");
@@ -735,12 +812,13 @@ class Evaluator {
 
   render(nodes: TemplateNode[]): void {
     for (const node of nodes) {
+      this.limits.charge(STEP_COST);
       switch (node.kind) {
         case "text":
           this.emit(node.value, node.pos);
           break;
         case "output":
-          this.emit(this.at(node.pos, () => toText(this.evaluate(node.expr), this.maxBytes)), node.pos);
+          this.emit(this.at(node.pos, () => toText(this.evaluate(node.expr), this.limits)), node.pos);
           break;
         case "if": {
           const branch = node.branches.find((b) => isTruthy(this.evaluate(b.test)));
@@ -759,6 +837,7 @@ class Evaluator {
 
   private emit(text: string, pos: number): void {
     if (!text) return;
+    this.spend(text.length, pos);
     this.bytes += utf8Length(text);
     if (this.bytes > this.maxBytes) {
       throw this.src.error(`the rendered output is larger than the limit of ${formatBytes(this.maxBytes)}`, pos);
@@ -771,11 +850,15 @@ class Evaluator {
     const pairs = node.names.length === 2;
     let items: unknown[] = [];
     let object: Record<string, unknown> | undefined;
+    // Cutting a text into characters or listing an object's keys reads all of it, however few iterations may run.
     if (Array.isArray(source)) items = source;
-    else if (typeof source === "string") items = Array.from(source);
-    else if (isPlainObject(source)) {
+    else if (typeof source === "string") {
+      this.spend(source.length * PIECEWISE_COST, node.pos);
+      items = Array.from(source);
+    } else if (isPlainObject(source)) {
       object = source;
       items = ownKeys(source);
+      this.spend(items.length * ITEM_COST, node.pos);
     }
     if (items.length === 0) {
       this.render(node.otherwise);
@@ -788,6 +871,7 @@ class Evaluator {
       );
     }
     this.iterations += items.length;
+    this.spend(items.length * ITEM_COST, node.pos);
     const length = items.length;
     for (let index = 0; index < length; index++) {
       const frame = new Map<string, unknown>();
@@ -817,6 +901,16 @@ class Evaluator {
     }
   }
 
+  /** Charges work done at `pos` to the budget. */
+  private spend(units: number, pos: number): void {
+    try {
+      this.limits.charge(units);
+    } catch (error) {
+      if (error instanceof TemplateError) throw this.src.error(error.reason, pos);
+      throw error;
+    }
+  }
+
   /** Runs `fn`, giving any unplaced TemplateError (from a filter or property read) this position. */
   private at<T>(pos: number, fn: () => T): T {
     try {
@@ -828,6 +922,7 @@ class Evaluator {
   }
 
   evaluate(expr: Expr): unknown {
+    this.spend(STEP_COST, expr.pos);
     switch (expr.kind) {
       case "literal":
         return expr.value;
@@ -836,6 +931,7 @@ class Evaluator {
       case "get": {
         const base = this.evaluate(expr.object);
         const key = this.evaluate(expr.key);
+        if (typeof key === "string") this.spend(key.length, expr.pos);
         return this.at(expr.pos, () => readProperty(base, key));
       }
       case "list":
@@ -864,14 +960,19 @@ class Evaluator {
         const args = expr.args.map((arg) => this.evaluate(arg));
         const filter = FILTERS[expr.name]!;
         return this.at(expr.pos, () => {
+          // A filter reads its input whole and writes its result whole; those that hand back
+          // (part of) their input without reading it are free, and the rest charge what else they walk.
+          if (PIECEWISE_FILTERS.has(expr.name) && typeof input === "string") this.limits.charge(input.length * PIECEWISE_COST);
+          else if (!PASS_THROUGH_FILTERS.has(expr.name)) this.limits.charge(sizeOf(input));
           let result: unknown;
           try {
-            result = filter(input, args, { maxLength: this.maxBytes });
+            result = filter(input, args, this.limits);
           } catch (error) {
             if (error instanceof TemplateError) throw error;
             throw new TemplateError(`filter '${expr.name}' failed: ${error instanceof Error ? error.message : String(error)}`);
           }
           if (typeof result === "string" && result.length > this.maxBytes) throw tooLong(this.maxBytes);
+          if (result !== input) this.limits.charge(sizeOf(result));
           return result;
         });
       }
@@ -894,8 +995,16 @@ class Evaluator {
     const fail = (reason: string) => this.src.error(reason, expr.pos);
     const checked = (text: string) => {
       if (text.length > this.maxBytes) throw fail(tooLong(this.maxBytes).reason);
+      this.spend(text.length, expr.pos);
       return text;
     };
+    // Comparing two texts reads up to the shorter one; `in` reads the container (and the text it looks for).
+    if (typeof left === "string" && typeof right === "string") {
+      this.spend(Math.min(left.length, right.length), expr.pos);
+    }
+    if (expr.op === "in" || expr.op === "not in") {
+      this.spend(sizeOf(right) + (typeof left === "string" ? left.length : 0), expr.pos);
+    }
     switch (expr.op) {
       case "==":
         return left === right;
@@ -906,7 +1015,7 @@ class Evaluator {
       case "not in":
         return !contains(right, left);
       case "~":
-        return checked(toText(left, this.maxBytes) + toText(right, this.maxBytes));
+        return this.at(expr.pos, () => checked(toText(left, this.limits) + toText(right, this.limits)));
       case "<":
       case ">":
       case "<=":
@@ -1051,15 +1160,17 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1).toLowerCase();
 }
 
-function sortKey(value: unknown): number | string {
-  return typeof value === "number" ? value : typeof value === "string" ? value : JSON.stringify(value) ?? "";
+function sortKey(value: unknown, limits: FilterLimits): number | string {
+  return typeof value === "number" ? value : typeof value === "string" ? value : (toJson(value, undefined, limits) ?? "");
 }
 
-function replaceText(input: string, search: string, replacement: string, count: number, maxLength: number): string {
+function replaceText(input: string, search: string, replacement: string, count: number, limits: FilterLimits): string {
+  const { maxLength } = limits;
   // An empty search inserts the replacement between characters and at both ends, as in Nunjucks.
   const parts = search === "" ? ["", ...Array.from(input), ""] : input.split(search);
   const replacements = Math.min(parts.length - 1, count);
   if (input.length + replacements * (replacement.length - search.length) > maxLength) throw tooLong(maxLength);
+  limits.charge(parts.length * ITEM_COST);
   if (replacements === parts.length - 1) return parts.join(replacement);
   return `${parts.slice(0, replacements + 1).join(replacement)}${search}${parts.slice(replacements + 1).join(search)}`;
 }
@@ -1112,76 +1223,85 @@ const filters: Record<string, TemplateFilter> = {
   },
 
   // Nunjucks built-ins that templates use.
-  lower: (input, _args, { maxLength }) => toText(input, maxLength).toLowerCase(),
-  upper: (input, _args, { maxLength }) => toText(input, maxLength).toUpperCase(),
-  capitalize: (input, _args, { maxLength }) => capitalize(toText(input, maxLength)),
-  title: (input, _args, { maxLength }) =>
-    toText(input, maxLength)
-      .split(" ")
-      .map((word) => capitalize(word))
-      .join(" "),
-  trim: (input, _args, { maxLength }) => toText(input, maxLength).trim(),
-  replace: (input, [search, replacement, count], { maxLength }) => {
+  lower: (input, _args, limits) => toText(input, limits).toLowerCase(),
+  upper: (input, _args, limits) => toText(input, limits).toUpperCase(),
+  capitalize: (input, _args, limits) => capitalize(toText(input, limits)),
+  title: (input, _args, limits) => {
+    const words = toText(input, limits).split(" ");
+    limits.charge(words.length * ITEM_COST);
+    return words.map((word) => capitalize(word)).join(" ");
+  },
+  trim: (input, _args, limits) => toText(input, limits).trim(),
+  replace: (input, [search, replacement, count], limits) => {
     if (typeof search !== "string" && typeof search !== "number") {
       throw new TemplateError("replace needs the text to look for, e.g. replace('-', '_')");
     }
     const limit = count === undefined ? Number.POSITIVE_INFINITY : Math.max(0, toInteger(count, "replace's count"));
-    return replaceText(toText(input, maxLength), String(search), toText(replacement, maxLength), limit, maxLength);
+    return replaceText(toText(input, limits), String(search), toText(replacement, limits), limit, limits);
   },
   default: (input, [fallback, whenFalsy]) =>
     (whenFalsy === true ? !isTruthy(input) : input === undefined || input === null) ? fallback : input,
-  join: (input, [separator, attribute], { maxLength }) => {
+  join: (input, [separator, attribute], limits) => {
     if (input === undefined || input === null) return "";
-    if (!Array.isArray(input)) return toText(input, maxLength);
-    const glue = separator === undefined ? "" : toText(separator, maxLength);
+    if (!Array.isArray(input)) return toText(input, limits);
+    const glue = separator === undefined ? "" : toText(separator, limits);
     const parts: string[] = [];
     let size = 0;
     for (const item of listItems(input)) {
-      const text = toText(attribute === undefined ? item : readProperty(item, attribute), maxLength);
+      const text = toText(attribute === undefined ? item : readProperty(item, attribute), limits);
       size += text.length + glue.length;
-      if (size > maxLength + glue.length) throw tooLong(maxLength);
+      if (size > limits.maxLength + glue.length) throw tooLong(limits.maxLength);
       parts.push(text);
     }
     return parts.join(glue);
   },
-  length: (input) => {
+  length: (input, _args, limits) => {
     if (Array.isArray(input) || typeof input === "string") return input.length;
-    return isPlainObject(input) ? ownKeys(input).length : 0;
+    if (!isPlainObject(input)) return 0;
+    const count = ownKeys(input).length;
+    limits.charge(count * ITEM_COST);
+    return count;
   },
   first: (input) => (Array.isArray(input) || typeof input === "string" ? readProperty(input, 0) : undefined),
   last: (input) => (Array.isArray(input) || typeof input === "string" ? readProperty(input, input.length - 1) : undefined),
-  dump: (input, [indent], { maxLength }) => toJson(input, indent, maxLength) ?? "",
+  dump: (input, [indent], limits) => toJson(input, indent, limits) ?? "",
   safe: (input) => input,
-  string: (input, _args, { maxLength }) => toText(input, maxLength),
-  int: (input, [fallback = 0], { maxLength }) => {
-    const value = typeof input === "number" ? Math.trunc(input) : Number.parseInt(toText(input, maxLength), 10);
+  string: (input, _args, limits) => toText(input, limits),
+  int: (input, [fallback = 0], limits) => {
+    const value = typeof input === "number" ? Math.trunc(input) : Number.parseInt(toText(input, limits), 10);
     return Number.isNaN(value) ? fallback : value;
   },
-  float: (input, [fallback = 0], { maxLength }) => {
-    const value = typeof input === "number" ? input : Number.parseFloat(toText(input, maxLength));
+  float: (input, [fallback = 0], limits) => {
+    const value = typeof input === "number" ? input : Number.parseFloat(toText(input, limits));
     return Number.isNaN(value) ? fallback : value;
   },
-  truncate: (input, [length = 255, killWords = false, end = "..."], { maxLength }) => {
-    const text = toText(input, maxLength);
+  truncate: (input, [length = 255, killWords = false, end = "..."], limits) => {
+    const text = toText(input, limits);
     const limit = Math.max(0, toInteger(length, "truncate's length"));
     if (text.length <= limit) return text;
     // Like Nunjucks, cut at the last space before the limit unless told to cut words.
     const space = killWords === true ? -1 : text.lastIndexOf(" ", limit);
-    return text.slice(0, space === -1 ? limit : space) + toText(end, maxLength);
+    return text.slice(0, space === -1 ? limit : space) + toText(end, limits);
   },
-  split: (input, [separator], { maxLength }) => {
-    const text = toText(input, maxLength);
+  split: (input, [separator], limits) => {
+    const text = toText(input, limits);
     if (separator === undefined || separator === null) return text.trim() === "" ? [] : text.trim().split(/\s+/);
-    return text.split(toText(separator, maxLength));
+    return text.split(toText(separator, limits));
   },
-  sort: (input, [reverse = false, caseSensitive = false, attribute]) => {
+  sort: (input, [reverse = false, caseSensitive = false, attribute], limits) => {
     const keyed = requireList(input, "sort").map((item) => {
-      const key = sortKey(attribute === undefined ? item : readProperty(item, attribute));
+      const key = sortKey(attribute === undefined ? item : readProperty(item, attribute), limits);
+      limits.charge(ITEM_COST + (typeof key === "string" ? key.length : 0));
       return { item, key: typeof key === "string" && caseSensitive !== true ? key.toLowerCase() : key };
     });
     keyed.sort((a, b) => {
-      if (typeof a.key === "number" && typeof b.key === "number") return a.key - b.key;
+      if (typeof a.key === "number" && typeof b.key === "number") {
+        limits.charge(COMPARE_COST);
+        return a.key - b.key;
+      }
       const [x, y] = [String(a.key), String(b.key)];
+      // Comparing two texts reads up to the shorter one; long shared prefixes make sorting slow.
+      limits.charge(COMPARE_COST + Math.min(x.length, y.length));
       return x < y ? -1 : x > y ? 1 : 0;
     });
     const sorted = keyed.map(({ item }) => item);
@@ -1191,10 +1311,11 @@ const filters: Record<string, TemplateFilter> = {
     if (typeof input === "string") return Array.from(input).reverse().join("");
     return requireList(input, "reverse").reverse();
   },
-  unique: (input, _args, { maxLength }) => {
+  unique: (input, _args, limits) => {
     const seen = new Set<string>();
     return requireList(input, "unique").filter((item) => {
-      const key = typeof item === "object" && item !== null ? `json:${toJson(item, undefined, maxLength)}` : `${typeof item}:${String(item)}`;
+      const key = typeof item === "object" && item !== null ? `json:${toJson(item, undefined, limits)}` : `${typeof item}:${String(item)}`;
+      limits.charge(ITEM_COST + key.length);
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -1204,14 +1325,19 @@ const filters: Record<string, TemplateFilter> = {
   values: (input) => (isPlainObject(input) ? ownKeys(input).map((key) => readProperty(input, key)) : []),
 
   // Pave additions (not in Nunjucks or Backstage): names for repositories, packages and code.
-  kebabcase: (input, _args, { maxLength }) => splitWords(toText(input, maxLength)).join("-"),
-  snakecase: (input, _args, { maxLength }) => splitWords(toText(input, maxLength)).join("_"),
-  camelcase: (input, _args, { maxLength }) =>
-    splitWords(toText(input, maxLength))
+  kebabcase: (input, _args, limits) => splitWords(toText(input, limits)).join("-"),
+  snakecase: (input, _args, limits) => splitWords(toText(input, limits)).join("_"),
+  camelcase: (input, _args, limits) =>
+    splitWords(toText(input, limits))
       .map((word, i) => (i === 0 ? word : capitalize(word)))
       .join(""),
 };
 filters.d = filters.default!;
+
+/** Filters that hand back their input, or one item of it, without reading the rest. */
+const PASS_THROUGH_FILTERS = new Set(["default", "d", "safe", "first", "last", "length", "pick"]);
+/** Filters that cut text into characters or words one by one: each character costs PIECEWISE_COST. */
+const PIECEWISE_FILTERS = new Set(["reverse", "kebabcase", "snakecase", "camelcase"]);
 
 /** Every filter a template may use, by name. */
 export const FILTERS: Readonly<Record<string, TemplateFilter>> = Object.freeze(filters);
@@ -1260,41 +1386,53 @@ function checkMaxBytes(maxBytes: number): number {
   return maxBytes;
 }
 
+function filterLimits(maxBytes: number, work: WorkBudget): FilterLimits {
+  return { maxLength: maxBytes, charge: (units) => work.charge(units) };
+}
+
+
 /** Renders a template (a skeleton file or a string) to text. */
 export function renderString(template: string, context: TemplateContext, options: RenderOptions = {}): string {
   const src = new Source(template);
   const maxBytes = checkMaxBytes(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const work = options.work ?? new WorkBudget();
   return run(src, () => {
-    const evaluator = new Evaluator(src, context, maxBytes);
-    evaluator.render(parse(src));
+    const evaluator = new Evaluator(src, context, filterLimits(maxBytes, work));
+    evaluator.render(parse(src, work));
     return evaluator.output();
   });
 }
 
-function templateString(text: string, context: TemplateContext, path: string): unknown {
+function templateString(text: string, context: TemplateContext, path: string, work: WorkBudget): unknown {
   if (!/\$\{\{|\{%|\{#/.test(text)) return text;
   const src = new Source(text, path || undefined);
   return run(src, () => {
-    const nodes = parse(src);
-    const evaluator = new Evaluator(src, context, DEFAULT_MAX_OUTPUT_BYTES);
+    const nodes = parse(src, work);
+    const evaluator = new Evaluator(src, context, filterLimits(DEFAULT_MAX_OUTPUT_BYTES, work));
     // A value that is exactly one `${{ expr }}` keeps the expression's type, as in Backstage.
-    const meaningful = nodes.filter((node) => node.kind !== "text" || node.value.trim() !== "");
-    const [only] = meaningful;
-    if (meaningful.length === 1 && only?.kind === "output") return copyData(evaluator.evaluate(only.expr), 0);
+    const [only] = meaningfulNodes(nodes);
+    if (only?.kind === "output" && meaningfulNodes(nodes).length === 1) return copyData(evaluator.evaluate(only.expr), 0, work);
     evaluator.render(nodes);
     return evaluator.output();
   });
 }
 
+function meaningfulNodes(nodes: TemplateNode[]): TemplateNode[] {
+  return nodes.filter((node) => node.kind !== "text" || node.value.trim() !== "");
+}
+
 /**
  * A copy of a typed result made of plain data only (as Backstage's JSON round
  * trip gives), so an action that changes its input cannot change `parameters`.
+ * Copying charges every item and character: a value that holds one list many
+ * times becomes that many copies.
  */
-function copyData(value: unknown, depth: number): unknown {
+function copyData(value: unknown, depth: number, work: WorkBudget): unknown {
   if (depth > MAX_NESTING) throw new TemplateError(`the value is nested more than ${MAX_NESTING} levels deep`);
-  if (Array.isArray(value)) return listItems(value).map((item) => copyData(item, depth + 1));
+  work.charge(ITEM_COST + (typeof value === "string" ? value.length : 0));
+  if (Array.isArray(value)) return listItems(value).map((item) => copyData(item, depth + 1, work));
   if (isPlainObject(value)) {
-    return Object.fromEntries(ownKeys(value).map((key) => [key, copyData(readProperty(value, key), depth + 1)]));
+    return Object.fromEntries(ownKeys(value).map((key) => [key, copyData(readProperty(value, key), depth + 1, work)]));
   }
   return value;
 }
@@ -1304,28 +1442,210 @@ function childPath(path: string, key: string): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
-function evaluateAt(value: unknown, context: TemplateContext, path: string, depth: number): unknown {
+function evaluateAt(value: unknown, context: TemplateContext, path: string, depth: number, work: WorkBudget): unknown {
   if (depth > MAX_NESTING) throw new TemplateError(`the value is nested more than ${MAX_NESTING} levels deep`, { path });
-  if (typeof value === "string") return templateString(value, context, path);
-  if (Array.isArray(value)) return value.map((item, i) => evaluateAt(item, context, `${path}[${i}]`, depth + 1));
+  work.charge(ITEM_COST);
+  if (typeof value === "string") return templateString(value, context, path, work);
+  if (Array.isArray(value)) return value.map((item, i) => evaluateAt(item, context, `${path}[${i}]`, depth + 1, work));
   if (isPlainObject(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, evaluateAt(item, context, childPath(path, key), depth + 1)]),
+      Object.entries(value).map(([key, item]) => [key, evaluateAt(item, context, childPath(path, key), depth + 1, work)]),
     );
   }
   return value;
 }
 
+/** What evaluateValue and evaluateCondition may spend; a fresh default budget unless set. */
+export type EvaluateOptions = { work?: WorkBudget };
+
 /**
  * Templates every string inside a step's `input`, `if` or `output` value. A
  * string that is exactly one `${{ expr }}` keeps its type; object keys are left alone.
  */
-export function evaluateValue(value: unknown, context: TemplateContext, path = ""): unknown {
-  return evaluateAt(value, context, path, 0);
+export function evaluateValue(value: unknown, context: TemplateContext, path = "", options: EvaluateOptions = {}): unknown {
+  return evaluateAt(value, context, path, 0, options.work ?? new WorkBudget());
 }
 
 /** Decides a step's `if:`; false, null, undefined, 0, "" and [] are false (the string "false" is not). */
-export function evaluateCondition(value: unknown, context: TemplateContext, path = "if"): boolean {
+export function evaluateCondition(value: unknown, context: TemplateContext, path = "if", options: EvaluateOptions = {}): boolean {
   if (typeof value === "boolean") return value;
-  return isTruthy(evaluateValue(value, context, path));
+  return isTruthy(evaluateValue(value, context, path, options));
+}
+
+// ─── Secret use ──────────────────────────────────────────────────────────────
+
+/**
+ * How an expression relates to the secrets: "value" is exactly one secret (masking
+ * finds and replaces it), "secrets" the object of all of them, and "derived" anything
+ * computed from a secret, which masking cannot recognise.
+ */
+type Taint = "none" | "value" | "secrets" | "derived";
+
+/** A variable that may hold either of two taints holds the worse one. */
+function joinTaint(a: Taint, b: Taint): Taint {
+  if (a === b || b === "none") return a;
+  return a === "none" ? b : "derived";
+}
+
+const DERIVED_SECRET =
+  "a secret is transformed here (by a filter, operator, test, condition, list or object), so Pave could not mask it in logs and outputs; use it only as a bare ${{ secrets.name }}";
+const ALL_SECRETS = "this writes out every secret at once, which Pave cannot mask reliably; use one bare ${{ secrets.name }} instead";
+
+/** Follows secrets through one parsed template string, as the evaluator would, without evaluating anything. */
+class SecretScanner {
+  reads = false;
+  readonly problems: TemplateError[] = [];
+  private readonly frames: Array<Map<string, Taint>> = [new Map()];
+
+  constructor(
+    private readonly src: Source,
+    private readonly roots: ReadonlySet<string>,
+  ) {}
+
+  scan(nodes: TemplateNode[]): void {
+    for (const node of nodes) {
+      switch (node.kind) {
+        case "text":
+          break;
+        case "output": {
+          const taint = this.taint(node.expr);
+          if (taint === "derived") this.problem(DERIVED_SECRET, node.pos);
+          if (taint === "secrets") this.problem(ALL_SECRETS, node.pos);
+          break;
+        }
+        case "if":
+          // Testing a secret for truthiness shows nothing of it; comparing or filtering it does (derived).
+          for (const branch of node.branches) {
+            if (this.taint(branch.test) === "derived") this.problem(DERIVED_SECRET, branch.test.pos);
+            this.scan(branch.body);
+          }
+          this.scan(node.otherwise);
+          break;
+        case "for": {
+          const taint = this.taint(node.iterable);
+          if (taint === "value" || taint === "derived") this.problem(DERIVED_SECRET, node.iterable.pos);
+          // Over the secrets object, `for name, value in secrets` gives names (not secret) and values (secrets).
+          // A refused iterable is reported once, here, not again at each use of its items.
+          const itemTaints: Taint[] = taint === "secrets" ? ["none", node.names.length === 2 ? "value" : "none"] : ["none", "none"];
+          this.frames.push(new Map(node.names.map((name, i) => [name, itemTaints[i] ?? "none"])));
+          this.frames.at(-1)!.set("loop", "none");
+          this.scan(node.body);
+          this.frames.pop();
+          this.scan(node.otherwise);
+          break;
+        }
+        case "set": {
+          const taint = this.taint(node.value);
+          // A refused value is reported once, here, not again at each use of the variable.
+          if (taint === "derived") this.problem(DERIVED_SECRET, node.value.pos);
+          // A branch may or may not have run, so a variable keeps the worst taint it may have.
+          this.frames.at(-1)!.set(node.name, joinTaint(this.lookup(node.name), taint === "derived" ? "none" : taint));
+          break;
+        }
+      }
+    }
+  }
+
+  private problem(reason: string, pos: number): void {
+    this.problems.push(this.src.error(reason, pos));
+  }
+
+  private lookup(name: string): Taint {
+    for (let f = this.frames.length - 1; f >= 0; f--) {
+      const taint = this.frames[f]!.get(name);
+      if (taint !== undefined) return taint;
+    }
+    return this.roots.has(name) ? "secrets" : "none";
+  }
+
+  private taint(expr: Expr): Taint {
+    const result = this.taintOf(expr);
+    if (result !== "none") this.reads = true;
+    return result;
+  }
+
+  private taintOf(expr: Expr): Taint {
+    const anyOf = (children: Expr[]): Taint => (children.some((child) => this.taint(child) !== "none") ? "derived" : "none");
+    switch (expr.kind) {
+      case "literal":
+        return "none";
+      case "name":
+        return this.lookup(expr.name);
+      case "get": {
+        const object = this.taint(expr.object);
+        if (this.taint(expr.key) !== "none") return "derived";
+        if (object === "secrets") return "value";
+        return object === "none" ? "none" : "derived";
+      }
+      case "list":
+        return anyOf(expr.items);
+      case "dict":
+        return anyOf(expr.entries.map(([, value]) => value));
+      case "unary":
+        return anyOf([expr.arg]);
+      case "binary":
+        return anyOf([expr.left, expr.right]);
+      case "conditional":
+        return anyOf([expr.test, expr.then, ...(expr.otherwise ? [expr.otherwise] : [])]);
+      case "filter":
+        return anyOf([expr.target, ...expr.args]);
+      case "test":
+        return anyOf([expr.target]);
+    }
+  }
+}
+
+/** What findSecretUses found in the template strings of a value. */
+export type SecretUses = {
+  /** Whether any expression reads a secret at all. */
+  reads: boolean;
+  /** Each place where a secret is transformed, as an error naming the path, line and column. */
+  problems: TemplateError[];
+};
+
+export type SecretUseOptions = {
+  /** The JSON path of the value, for messages, as evaluateValue takes it. */
+  path?: string;
+  /** Context entries that hold secrets; `secrets` unless set. */
+  roots?: readonly string[];
+  /** The budget that parsing draws on. */
+  work?: WorkBudget;
+};
+
+/**
+ * Finds where the template strings inside a value (walked as evaluateValue walks
+ * them) use a secret. Only a bare `${{ secrets.name }}` (also through a `set` or
+ * loop variable) passes: it renders the exact value, which masking replaces. A
+ * secret that goes through a filter, operator, test, condition, list or object,
+ * or the whole `secrets` object written out, is a problem. Strings that do not
+ * parse are skipped; rendering reports them.
+ */
+export function findSecretUses(value: unknown, options: SecretUseOptions = {}): SecretUses {
+  const roots = new Set(options.roots ?? ["secrets"]);
+  const found: SecretUses = { reads: false, problems: [] };
+  const visit = (item: unknown, path: string, depth: number) => {
+    if (depth > MAX_NESTING) return;
+    options.work?.charge(ITEM_COST);
+    if (typeof item === "string") {
+      if (!/\$\{\{|\{%/.test(item)) return;
+      const src = new Source(item, path || undefined);
+      let nodes: TemplateNode[];
+      try {
+        nodes = parse(src, options.work);
+      } catch (error) {
+        if (error instanceof TemplateError && !options.work?.exhausted) return;
+        throw error;
+      }
+      const scanner = new SecretScanner(src, roots);
+      scanner.scan(nodes);
+      found.reads ||= scanner.reads;
+      found.problems.push(...scanner.problems);
+    } else if (Array.isArray(item)) {
+      item.forEach((child, i) => visit(child, `${path}[${i}]`, depth + 1));
+    } else if (isPlainObject(item)) {
+      for (const [key, child] of Object.entries(item)) visit(child, childPath(path, key), depth + 1);
+    }
+  };
+  visit(value, options.path ?? "", 0);
+  return found;
 }
