@@ -30,6 +30,8 @@ export type ActionContext<I> = {
   actor: { id: string; email: string | null };
   /** The run's rendering, on a template thread within the run's limits. */
   render: RenderSession;
+  /** The repositories (their repoContentsUrl) this run's publish:github steps created so far. */
+  published: readonly string[];
   log: (message: string) => void;
   output: (name: string, value: unknown) => void;
 };
@@ -249,6 +251,16 @@ const publishPullRequest = defineAction({
   },
 });
 
+/** Whether `target` is a file inside one of the published repositories' contents URLs (no `..`, query or fragment). */
+function isInsidePublished(target: string, published: readonly string[]): boolean {
+  return published.some((base) => {
+    const prefix = `${base.replace(/\/+$/, "")}/`;
+    if (!target.startsWith(prefix)) return false;
+    const rest = target.slice(prefix.length);
+    return rest !== "" && !/[?#\\]/.test(rest) && !rest.split("/").some((segment) => segment === "" || segment === "." || segment === ".." || /%2e|%2f/i.test(segment));
+  });
+}
+
 const catalogRegister = defineAction({
   id: "catalog:register",
   description: "Registers the new repository's catalog-info.yaml as a catalog location.",
@@ -260,6 +272,15 @@ const catalogRegister = defineAction({
   async handler(ctx) {
     const input = ctx.input;
     const target = "catalogInfoUrl" in input ? input.catalogInfoUrl : `${input.repoContentsUrl.replace(/\/+$/, "")}/${input.catalogInfoPath.replace(/^\/+/, "")}`;
+    // A template registers only what this run published: not any file Pave's token can read.
+    if (!isInsidePublished(target, ctx.published)) {
+      throw new AppError(
+        "INVALID",
+        ctx.published.length
+          ? `catalog:register may register only a file of the repository this run published (${ctx.published.join(", ")}), not ${target}.`
+          : "catalog:register may register only a file of the repository this run published, and no publish:github step ran before it.",
+      );
+    }
     ctx.output("catalogInfoUrl", target);
     if (ctx.dryRun) {
       // No call out: the entity ref comes from the catalog-info.yaml in the workspace, when there is one.

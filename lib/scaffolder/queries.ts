@@ -1,10 +1,11 @@
 import "server-only";
 import { hasRole } from "@/lib/auth/roles";
 import type { CurrentUser } from "@/lib/auth/session";
-import { isOwnerTeamMember } from "@/lib/catalog/permissions";
-import { CatalogRefError, entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
+import { isOwnerTeamMember, teamOwnerKeys } from "@/lib/catalog/permissions";
+import { CatalogRefError, entityRefKey, parseEntityRef, stringifyEntityRef } from "@/lib/catalog/refs";
 import { db } from "@/lib/db";
-import { loadTemplate } from "@/lib/scaffolder/templates";
+import { pickerKinds } from "@/lib/scaffolder/parameters";
+import { loadTemplate, type LoadedTemplate } from "@/lib/scaffolder/templates";
 
 type Viewer = Pick<CurrentUser, "id" | "role" | "groups">;
 
@@ -110,4 +111,33 @@ export async function listRuns(viewer: Viewer, options: { before?: string } = {}
     createdBy: createdBy?.name ?? createdBy?.email ?? null,
   }));
   return { runs, next: rows.length > RUNS_PAGE_SIZE ? runs[runs.length - 1]!.id : null };
+}
+
+export type PickerOption = { value: string; label: string; mine: boolean };
+
+/**
+ * The choices of a template's OwnerPicker and EntityPicker fields, from the catalog and
+ * each field's catalogFilter kinds. A member's OwnerPicker offers only their own teams,
+ * as the server requires (runs.ts); platform and admin may pick any owner.
+ */
+export async function listPickerOptions(template: LoadedTemplate, viewer: Viewer): Promise<Record<string, PickerOption[]>> {
+  const own = new Set(teamOwnerKeys(viewer));
+  const anyOwner = hasRole(viewer.role, "platform");
+  const options: Record<string, PickerOption[]> = {};
+  for (const page of template.pages) {
+    for (const [name, property] of Object.entries(page.properties ?? {})) {
+      const field = property["ui:field"];
+      if (field !== "OwnerPicker" && field !== "EntityPicker") continue;
+      const kinds = pickerKinds(property);
+      const restrict = field === "OwnerPicker" && !anyOwner;
+      const rows = await db.entity.findMany({
+        where: { ...(kinds.length ? { kind: { in: kinds, mode: "insensitive" } } : {}), ...(restrict ? { key: { in: [...own] } } : {}) },
+        orderBy: [{ kind: "asc" }, { name: "asc" }],
+        take: 1000,
+        select: { key: true, kind: true, namespace: true, name: true, title: true },
+      });
+      options[name] = rows.map((r) => ({ value: stringifyEntityRef(r), label: r.title ? `${r.title} (${r.name})` : r.name, mine: own.has(r.key) }));
+    }
+  }
+  return options;
 }

@@ -100,6 +100,13 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
   const { template, recorder, secrets } = options;
   const render = startRenderSession();
   const steps: Record<string, { output: Record<string, unknown> }> = {};
+  // What catalog:register may register: the repositories this very run published.
+  const published: string[] = [];
+  const notePublished = (action: string, output: Record<string, unknown>) => {
+    if (action !== "publish:github") return;
+    const results = Array.isArray(output.results) ? (output.results as Record<string, unknown>[]) : [output];
+    for (const result of results) if (typeof result?.repoContentsUrl === "string") published.push(result.repoContentsUrl);
+  };
   const context: Record<string, unknown> = { parameters: options.values, secrets, user: { entity: options.user.entity, ref: options.user.ref }, steps };
   const log = (stepId: string | null, message: string) => recorder.log(stepId, maskSecrets(message, secrets));
 
@@ -123,6 +130,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       await recorder.started(step.id);
       if (previous) {
         steps[step.id] = { output: previous };
+        notePublished(step.action, previous);
         await log(step.id, `"${step.name}" already succeeded in an earlier attempt; reusing its result`);
         await recorder.succeeded(step.id, previous);
         continue;
@@ -153,6 +161,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
           dryRun: options.dryRun,
           actor: { id: options.user.id, email: options.user.email },
           render,
+          published,
           log: (message) => void log(step.id, message),
           output: (name, value) => {
             output[name] = value;
@@ -164,6 +173,7 @@ export async function executeSteps(options: ExecuteOptions): Promise<TemplateOut
       const output = step.each !== undefined ? { results: outputs } : (outputs[0] ?? {});
       // Later steps see the real values; what is stored is masked.
       steps[step.id] = { output };
+      notePublished(step.action, output);
       await recorder.succeeded(step.id, maskSecrets(output, secrets));
     } catch (error) {
       if (error instanceof StepFailure) throw error;

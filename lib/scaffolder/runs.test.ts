@@ -204,7 +204,7 @@ describe("secrets in templates", () => {
         text: [{ title: "Token", content: "token ${{ secrets.token }}" }, { title: "Echoed", content: "${{ steps.echo.output.value }}" }],
       }),
     ].join("---\n");
-    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(templates).entities, { type: "upload" }));
+    await registerTemplateSource(templates);
     return () => {
       delete ACTIONS["test:echo"];
     };
@@ -277,7 +277,7 @@ describe("a hostile template", () => {
         spec: { type: "service", parameters: [], steps: [{ id: name, name: "Spin", action: "debug:log", input: { message } }] },
       });
     const templates = [template("spin", spin), template("calm", "hello")].join("---\n");
-    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(templates).entities, { type: "upload" }));
+    await registerTemplateSource(templates);
   });
 
   it("fails its dry run on the work budget while this thread keeps answering within 100 ms", async () => {

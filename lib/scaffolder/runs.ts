@@ -7,6 +7,8 @@ import { recordAudit } from "@/lib/audit";
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { isOwnerTeamMember } from "@/lib/catalog/permissions";
 import { entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
 import { coerceValues, pickerKinds, secretFieldNames, validateAllPages } from "@/lib/scaffolder/parameters";
 import { executeSteps, maskSecrets, StepFailure, type StepRecorder, type TemplateUser } from "@/lib/scaffolder/runner";
@@ -31,8 +33,13 @@ async function requireTemplate(templateId: string): Promise<LoadedTemplate> {
   return template;
 }
 
-/** Validates answers as the wizard does, and checks that picked entities exist in the catalog. */
-async function validateValues(template: LoadedTemplate, raw: Record<string, unknown>) {
+/**
+ * Validates answers as the wizard does, and checks that picked entities exist in the
+ * catalog. An OwnerPicker answer must be one of the person's own teams unless they are
+ * platform or admin, as the component form requires: a golden path must not create a
+ * service that lands in another team's name.
+ */
+async function validateValues(actor: CurrentUser, template: LoadedTemplate, raw: Record<string, unknown>) {
   const values = coerceValues(template.pages, raw);
   const { errors } = validateAllPages(template.pages, values);
   for (const page of template.pages) {
@@ -42,8 +49,10 @@ async function validateValues(template: LoadedTemplate, raw: Record<string, unkn
       const kinds = pickerKinds(property);
       try {
         const ref = parseEntityRef(values[name] as string, { defaultKind: kinds[0] ?? "group", defaultNamespace: "default" });
-        const found = await db.entity.findUnique({ where: { key: entityRefKey(ref) }, select: { kind: true } });
+        const key = entityRefKey(ref);
+        const found = await db.entity.findUnique({ where: { key }, select: { kind: true } });
         if (!found || (kinds.length && !kinds.some((k) => k.toLowerCase() === found.kind.toLowerCase()))) errors[name] = "Choose an entry from the catalog";
+        else if (field === "OwnerPicker" && !hasRole(actor.role, "platform") && !isOwnerTeamMember(actor, key)) errors[name] = "Choose one of your own teams";
       } catch {
         errors[name] = "Choose an entry from the catalog";
       }
@@ -93,7 +102,7 @@ const MAX_PREVIEW_BYTES = 200 * 1024;
 /** Runs a template in dry-run mode in a throw-away workspace: no side effects, nothing stored. */
 export async function dryRunTemplate(actor: CurrentUser, templateId: string, raw: Record<string, unknown>): Promise<DryRunResult> {
   const template = await requireTemplate(templateId);
-  const { values, secrets } = await validateValues(template, raw);
+  const { values, secrets } = await validateValues(actor, template, raw);
   const workspace = await mkdtemp(path.join(os.tmpdir(), "pave-dry-run-"));
   const status = new Map(template.steps.map((s) => [s.id, "pending"]));
   const lines: string[] = [];
@@ -129,7 +138,7 @@ export async function dryRunTemplate(actor: CurrentUser, templateId: string, raw
 /** Starts a run: stores it (without secrets), queues it, and returns its id. */
 export async function startRun(actor: CurrentUser, templateId: string, raw: Record<string, unknown>): Promise<string> {
   const template = await requireTemplate(templateId);
-  const { values, secrets } = await validateValues(template, raw);
+  const { values, secrets } = await validateValues(actor, template, raw);
   const run = await db.$transaction(async (tx) => {
     const created = await tx.scaffolderRun.create({
       data: {

@@ -3,10 +3,9 @@ import { Breadcrumb } from "@/components/breadcrumb";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
 import { requireUser } from "@/lib/auth/session";
-import { db } from "@/lib/db";
 import { loadTemplate } from "@/lib/scaffolder/templates";
-import { defaultValues, pickerKinds } from "@/lib/scaffolder/parameters";
-import { stringifyEntityRef } from "@/lib/catalog/refs";
+import { defaultValues } from "@/lib/scaffolder/parameters";
+import { listPickerOptions } from "@/lib/scaffolder/queries";
 import { Wizard } from "./_components/wizard";
 
 export const metadata: Metadata = { title: "New from template" };
@@ -16,25 +15,12 @@ export default async function TemplatePage({ params }: { params: Promise<{ id: s
   const template = await loadTemplate(decodeURIComponent((await params).id));
   if (!template) notFound();
 
-  // Picker choices come from the catalog, filtered by each field's catalogFilter kinds.
-  const pickerOptions: Record<string, { value: string; label: string }[]> = {};
-  for (const page of template.pages) {
-    for (const [name, property] of Object.entries(page.properties ?? {})) {
-      if (property["ui:field"] !== "OwnerPicker" && property["ui:field"] !== "EntityPicker") continue;
-      const kinds = pickerKinds(property);
-      const rows = await db.entity.findMany({
-        where: kinds.length ? { kind: { in: kinds, mode: "insensitive" } } : {},
-        orderBy: [{ kind: "asc" }, { name: "asc" }],
-        take: 1000,
-        select: { kind: true, namespace: true, name: true, title: true },
-      });
-      pickerOptions[name] = rows.map((r) => ({ value: stringifyEntityRef(r), label: r.title ? `${r.title} (${r.name})` : r.name }));
-    }
-  }
+  const options = await listPickerOptions(template, user);
+  const pickerOptions = Object.fromEntries(Object.entries(options).map(([name, list]) => [name, list.map(({ value, label }) => ({ value, label }))]));
   const initial = defaultValues(template.pages);
   // Members usually create for their own team: preselect it when the owner picker offers it.
-  for (const [name, options] of Object.entries(pickerOptions)) {
-    const mine = options.find((o) => user.groups.some((g) => o.value === `group:default/${g.toLowerCase()}`));
+  for (const [name, list] of Object.entries(options)) {
+    const mine = list.find((o) => o.mine);
     if (initial[name] === undefined && mine && template.pages.some((p) => p.properties?.[name]?.["ui:field"] === "OwnerPicker")) initial[name] = mine.value;
   }
 
