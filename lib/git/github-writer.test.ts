@@ -410,6 +410,7 @@ describe("GitHubWriter.getPullRequest", () => {
       mergedAt: null,
       headSha: branchSha("pave/db"),
       reviewState: "none",
+      approvers: [],
     });
   });
 
@@ -423,8 +424,10 @@ describe("GitHubWriter.getPullRequest", () => {
     expect((await read()).reviewState).toBe("changes_requested");
     await github.reviewPullRequest("acme/infra", 1, { user: "bob", state: "APPROVED" });
     expect((await read()).reviewState).toBe("approved");
+    expect((await read()).approvers.sort()).toEqual(["alice", "bob"]);
     await github.reviewPullRequest("acme/infra", 1, { user: "alice", state: "CHANGES_REQUESTED" });
     expect((await read()).reviewState).toBe("changes_requested");
+    expect((await read()).approvers).toEqual(["bob"]);
   });
 
   it("reads every page of reviews, so the latest decision is not missed", async () => {

@@ -387,6 +387,7 @@ describe("LocalGitWriter labels, reviews and getPullRequest", () => {
       mergedAt: null,
       headSha: await git("--git-dir", dir, "rev-parse", "pave/db"),
       reviewState: "none",
+      approvers: [],
     });
     expect(await createGitWriter({ gitRoot: root }).getPullRequest({ owner: "acme", repo: name, number: 1 })).toEqual(await read());
   });
@@ -439,7 +440,7 @@ describe("LocalGitWriter labels, reviews and getPullRequest", () => {
     await reviewLocalPullRequest(dir, 1, { reviewer: "ada", state: "approved" });
     const head = await git("--git-dir", dir, "rev-parse", "pave/db");
     const merged = await mergeLocalPullRequest(dir, 1);
-    const expected = { number: 1, url: `${remoteUrl}#pull/1`, state: "closed", merged: true, mergedAt: merged.mergedAt, headSha: head, reviewState: "approved" };
+    const expected = { number: 1, url: `${remoteUrl}#pull/1`, state: "closed", merged: true, mergedAt: merged.mergedAt, headSha: head, reviewState: "approved", approvers: ["ada"] };
     expect(await read()).toEqual(expected);
     await git("--git-dir", dir, "branch", "-D", "pave/db");
     expect(await read()).toEqual(expected);
