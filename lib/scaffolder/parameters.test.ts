@@ -64,4 +64,19 @@ describe("template parameters", () => {
     expect(parseRepoUrlValue(42)).toBeNull();
     expect(formatRepoUrlValue({ host: "github.com", owner: "acme", repo: "x y" })).toBe("github.com?owner=acme&repo=x+y");
   });
+
+  it("validates without compiling code, as the wizard must under a CSP without 'unsafe-eval'", () => {
+    const original = globalThis.Function;
+    const refuse = function () {
+      throw new EvalError("code generation from strings is disallowed");
+    } as unknown as FunctionConstructor;
+    globalThis.Function = refuse;
+    try {
+      const page: ParameterPage = { required: ["name"], properties: { name: { type: "string", pattern: "^[a-z-]+$", maxLength: 10 }, port: { type: "integer", minimum: 1024 } } };
+      expect(validatePage(page, { name: "Not OK", port: 80 })).toEqual({ name: "Must match ^[a-z-]+$", port: "At least 1024" });
+      expect(validatePage(page, { name: "fine" })).toEqual({});
+    } finally {
+      globalThis.Function = original;
+    }
+  });
 });

@@ -1,5 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import { Validator } from "@cfworker/json-schema";
 
 /**
  * A template's parameters: one JSON-Schema object per wizard page, as Backstage writes
@@ -106,57 +105,53 @@ export function coerceValues(pages: ParameterPage[], raw: Record<string, unknown
   return out;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
-addFormats(ajv);
-const compiled = new Map<string, ValidateFunction>();
+type SchemaError = { keyword: string; instanceLocation: string; keywordLocation: string; error: string };
 
-function validatorFor(page: ParameterPage): ValidateFunction {
-  const key = JSON.stringify(page);
-  let validate = compiled.get(key);
-  if (!validate) {
-    // ui: hints are not JSON Schema; Ajv in non-strict mode ignores them.
-    validate = ajv.compile({ type: "object", ...page, title: undefined, description: undefined });
-    compiled.set(key, validate);
-  }
-  return validate;
+/**
+ * A page's JSON Schema checker. @cfworker/json-schema interprets the schema instead of
+ * compiling it to code, so the wizard validates in the browser under a Content-Security-
+ * Policy without 'unsafe-eval', exactly as the server does.
+ */
+function validatorFor(page: ParameterPage): Validator {
+  // ui: hints are not JSON Schema; the validator ignores keywords it does not know.
+  return new Validator({ type: "object", ...page, title: undefined, description: undefined } as never, "7", false);
 }
 
-function describe(error: ErrorObject, property: ParameterProperty | undefined): string {
-  const p = error.params as Record<string, unknown>;
+function describe(error: SchemaError, property: ParameterProperty | undefined): string {
   switch (error.keyword) {
-    case "required":
-      return "Required";
     case "pattern":
-      return property?.["ui:help"] ? `Does not match the expected format: ${property["ui:help"]}` : `Must match ${String(p.pattern)}`;
+      return property?.["ui:help"] ? `Does not match the expected format: ${property["ui:help"]}` : `Must match ${String(property?.pattern ?? "the expected format")}`;
     case "minLength":
-      return `At least ${String(p.limit)} characters`;
+      return `At least ${String(property?.minLength)} characters`;
     case "maxLength":
-      return `At most ${String(p.limit)} characters`;
+      return `At most ${String(property?.maxLength)} characters`;
     case "minimum":
-      return `At least ${String(p.limit)}`;
+      return `At least ${String(property?.minimum)}`;
     case "maximum":
-      return `At most ${String(p.limit)}`;
+      return `At most ${String(property?.maximum)}`;
     case "enum":
       return `Choose one of: ${(property?.enum ?? []).join(", ")}`;
     case "type":
-      return p.type === "integer" ? "Must be a whole number" : p.type === "number" ? "Must be a number" : `Must be a ${String(p.type)}`;
+      return property?.type === "integer" ? "Must be a whole number" : property?.type === "number" ? "Must be a number" : `Must be a ${String(property?.type ?? "value of the right type")}`;
     case "format":
-      return `Must be a valid ${String(p.format)}`;
+      return `Must be a valid ${String((property as { format?: unknown } | undefined)?.format ?? "value")}`;
     default:
-      return error.message ? error.message.charAt(0).toUpperCase() + error.message.slice(1) : "Invalid value";
+      return error.error.replace(/^Instance /, "The value ").replace(/\.$/, "");
   }
 }
 
 /** Problems on one page, field by field (first message per field). */
 export function validatePage(page: ParameterPage, values: Record<string, unknown>): Record<string, string> {
   const errors: Record<string, string> = {};
-  const validate = validatorFor(page);
   const present = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ""));
-  if (!validate(present)) {
-    for (const error of validate.errors ?? []) {
-      const field = error.keyword === "required" ? String((error.params as { missingProperty: string }).missingProperty) : error.instancePath.split("/")[1] ?? "form";
-      errors[field] ??= describe(error, page.properties?.[field]);
-    }
+  for (const name of page.required ?? []) if (present[name] === undefined) errors[name] = "Required";
+  const result = validatorFor(page).validate(present);
+  for (const error of result.errors as SchemaError[]) {
+    // Errors about the object as a whole ("properties", "required") are told field by field above and below.
+    const field = error.instanceLocation.split("/")[1];
+    if (!field) continue;
+    const name = decodeURIComponent(field.replace(/~1/g, "/").replace(/~0/g, "~"));
+    errors[name] ??= describe(error, page.properties?.[name]);
   }
   for (const [name, property] of Object.entries(page.properties ?? {})) {
     if (errors[name] || property["ui:field"] !== "RepoUrlPicker" || present[name] === undefined) continue;
