@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
+import { ActionError } from "@/components/ui/action-error";
 import { cn } from "@/components/ui/cn";
 import { toggleFlagAction } from "@/lib/flags/actions";
 
@@ -29,11 +30,7 @@ export function FlagSwitch({ service, flag, environment, enabled }: { service: s
       >
         <span className={cn("block size-5 rounded-full bg-background shadow transition-transform", enabled ? "translate-x-5" : "translate-x-0")} />
       </button>
-      {failed ? (
-        <p id={errorId} role="alert" className="max-w-xs text-xs text-destructive">
-          {state.error}
-        </p>
-      ) : null}
+      <ActionError state={state} id={errorId} />
     </form>
   );
 }

@@ -2,23 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startRenderSession } from "@/lib/scaffolder/render-pool";
-
-/** Runs `work` while a 10 ms timer ticks on this thread; returns its result and the longest gap between ticks. */
-async function whileTicking<T>(work: () => Promise<T>): Promise<{ result: T; longestGapMs: number }> {
-  let last = performance.now();
-  let longestGapMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longestGapMs = Math.max(longestGapMs, now - last);
-    last = now;
-  }, 10);
-  try {
-    const result = await work();
-    return { result, longestGapMs: Math.max(longestGapMs, performance.now() - last) };
-  } finally {
-    clearInterval(timer);
-  }
-}
+import { whileTicking } from "@/lib/testing/event-loop";
 
 // 10,000 iterations of upper over 4 MB: minutes of work, if nothing stops it.
 const slowTemplate = "{% for i in range %}${{ s | upper | length }}{% endfor %}";

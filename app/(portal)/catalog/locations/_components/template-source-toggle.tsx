@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { Loader2 } from "lucide-react";
+import { ActionError } from "@/components/ui/action-error";
 import { Button } from "@/components/ui/button";
 import { setTemplateSourceAction } from "@/lib/catalog/actions";
 
@@ -22,11 +23,7 @@ export function TemplateSourceToggle({ locationId, target, enabled, templateCoun
         {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
         {enabled ? "Stop offering" : "Offer templates"}
       </Button>
-      {state?.ok === false ? (
-        <p role="alert" className="max-w-xs text-xs text-destructive">
-          {state.error}
-        </p>
-      ) : null}
+      <ActionError state={state} />
     </form>
   );
 }

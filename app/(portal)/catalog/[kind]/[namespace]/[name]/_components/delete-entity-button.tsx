@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { Trash2 } from "lucide-react";
+import { ActionError } from "@/components/ui/action-error";
 import { Button } from "@/components/ui/button";
 import { deleteEntityAction } from "@/lib/catalog/actions";
 
@@ -19,11 +20,7 @@ export function DeleteEntityButton({ entityKey, label }: { entityKey: string; la
       <Button type="submit" variant="outline" size="sm" disabled={pending}>
         <Trash2 aria-hidden /> Delete
       </Button>
-      {state?.ok === false ? (
-        <p role="alert" className="max-w-xs text-xs text-destructive">
-          {state.error}
-        </p>
-      ) : null}
+      <ActionError state={state} />
     </form>
   );
 }
