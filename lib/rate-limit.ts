@@ -43,8 +43,7 @@ export async function pruneRateLimits(client: DbClient = db): Promise<number> {
  * The address a request came from, as far as Pave can tell. Behind PAVE_TRUSTED_PROXY_HOPS
  * proxies, each appending to X-Forwarded-For, it is the entry that the outermost trusted
  * proxy added; with no proxy it is the last entry (Next.js sets the socket's address when
- * the client sent none, but a client can send its own, which is why failed sign-ins also
- * have a global limit).
+ * the client sent none, but a client can send its own: set the hops to match the proxies).
  */
 export function clientAddress(headers: Headers, hops = getEnv().PAVE_TRUSTED_PROXY_HOPS): string {
   const entries = (headers.get("x-forwarded-for") ?? "")
@@ -57,8 +56,6 @@ export function clientAddress(headers: Headers, hops = getEnv().PAVE_TRUSTED_PRO
 
 /** Failed bearer-token checks per client address: 10 a minute, bursts of 20. */
 export const FAILED_AUTH_PER_ADDRESS: RateLimit = { perSecond: 10 / 60, burst: 20 };
-/** Failed bearer-token checks from everywhere together: bounds guessing when addresses are spoofed. */
-export const FAILED_AUTH_GLOBAL: RateLimit = { perSecond: 5, burst: 200 };
 
 /**
  * For routes that take a bearer token: refuses an address that failed too often before
@@ -70,11 +67,8 @@ export const failedAuth = {
     return (await hasToken(`auth-fail:${clientAddress(headers)}`, FAILED_AUTH_PER_ADDRESS)) ? null : Math.ceil(1 / FAILED_AUTH_PER_ADDRESS.perSecond);
   },
   async record(headers: Headers): Promise<number | null> {
-    const local = await takeToken(`auth-fail:${clientAddress(headers)}`, FAILED_AUTH_PER_ADDRESS);
-    const global = await takeToken("auth-fail:*", FAILED_AUTH_GLOBAL);
-    if (!local.ok) return local.retryAfterSeconds;
-    if (!global.ok) return global.retryAfterSeconds;
-    return null;
+    const taken = await takeToken(`auth-fail:${clientAddress(headers)}`, FAILED_AUTH_PER_ADDRESS);
+    return taken.ok ? null : taken.retryAfterSeconds;
   },
 };
 

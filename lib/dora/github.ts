@@ -83,17 +83,23 @@ export type RepositoryClaim = { key: string; inRepository: boolean };
  * components, then by key.
  */
 export async function repositoryClaims(fullName: string): Promise<RepositoryClaim[]> {
-  const rows = await db.$queryRaw<{ key: string; kind: string; target: string | null }[]>`
+  const slug = fullName.toLowerCase();
+  // Entities read from a file in that repository first, in their own query: a file full of
+  // claims under names that sort early must not push the rightful owner out of the limit.
+  const inRepoPattern = `%/${slug.replace(/[\\%_]/g, (c) => `\\${c}`)}%/blob/%`;
+  const select = (inRepo: boolean) => db.$queryRaw<{ key: string; kind: string; target: string | null }[]>`
     SELECT e.key, e.kind, l.target FROM entities e LEFT JOIN locations l ON l.id = e.location_id
-    WHERE lower(e.metadata->'annotations'->>${GITHUB_PROJECT_SLUG}) = lower(${fullName})
+    WHERE lower(e.metadata->'annotations'->>${GITHUB_PROJECT_SLUG}) = ${slug}
+      AND (lower(coalesce(l.target, '')) LIKE ${inRepoPattern}) = ${inRepo}
     ORDER BY e.key
     LIMIT 50`;
+  const [near, far] = await Promise.all([select(true), select(false)]);
   const config = gitHostConfig();
   const options = { gitRoot: path.resolve(config.gitRoot), githubWebUrl: getGitHubWebUrl(config.githubApiUrl) };
-  const claims = rows.map((row) => ({
+  const claims = [...near, ...far].map((row) => ({
     key: row.key,
     component: row.kind.toLowerCase() === "component",
-    inRepository: !!row.target && locationRepositorySlug(row.target, options)?.toLowerCase() === fullName.toLowerCase(),
+    inRepository: !!row.target && locationRepositorySlug(row.target, options)?.toLowerCase() === slug,
   }));
   claims.sort((a, b) => Number(b.inRepository) - Number(a.inRepository) || Number(b.component) - Number(a.component) || a.key.localeCompare(b.key));
   return claims.map(({ key, inRepository }) => ({ key, inRepository }));

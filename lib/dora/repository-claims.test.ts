@@ -32,6 +32,13 @@ describe("which entity a repository's delivery events belong to", () => {
     ]);
   });
 
+  it("is not pushed out by a file full of claims under names that sort first", async () => {
+    const pat = await createUser({ role: "platform" });
+    const flood = Array.from({ length: 60 }, (_, i) => component(`a${String(i).padStart(2, "0")}-claims`, "acme/payments")).join("---\n");
+    await importCatalogYaml(pat, flood);
+    expect(await findServiceForRepository("acme/payments")).toBe("component:default/payments");
+  });
+
   it("still goes to the one claimant when its file lives elsewhere (a monorepo catalog)", async () => {
     const pat = await createUser({ role: "platform" });
     await importCatalogYaml(pat, component("orders", "acme/orders"));

@@ -24,7 +24,8 @@ async function callUnleash<T>(call: () => Promise<T>): Promise<T> {
  * The Unleash project of the flag a person asks to change, once they may change it. The
  * decision is on the flag itself: the service it belongs to (by `pave-service` tag or name
  * prefix) must be owned by one of their teams, unless they are platform or admin. Which
- * service page they clicked on only tells the project.
+ * service page they clicked on only tells the project; a flag of another project is not
+ * found there by setFlagEnabled/setRollout, which read it under this project before writing.
  */
 async function editableFlag(actor: CurrentUser, input: { service: string; flag: string }): Promise<{ projectId: string; entityKey: string; owner: string | null }> {
   if (!isUnleashConfigured()) throw new AppError("UNAVAILABLE", "Pave is not connected to Unleash, so flags cannot be changed here.");

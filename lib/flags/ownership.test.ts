@@ -12,7 +12,8 @@ const service = (name: string, owner: string, projectId = "default", namespace =
 // Two teams' services in one shared Unleash project, as the templates and the demo set them up.
 const services = [
   service("checkout", "team-checkout"),
-  service("checkout-service", "team-payments"),
+  service("checkout-service", "team-checkout"),
+  service("payments", "team-payments"),
   service("search", "team-search"),
   service("ledger", "team-ledger", "finance"),
 ];
@@ -46,15 +47,25 @@ describe("flag ownership", () => {
     expect(resolveFlagOwner({ name: "search.x", tags: [{ type: "simple", value: "checkout" }] }, "default", services)).toMatchObject({ service: { name: "search" } });
   });
 
+  it("does not let a new service of another team take a flag by a longer name", () => {
+    // team-checkout's checkout-service.x-y flags stay theirs only while no other team's name is a longer prefix.
+    const withIntruder = [...services, service("checkout-new", "team-search")];
+    expect(resolveFlagOwner({ name: "checkout-new-flow" }, "default", withIntruder)).toMatchObject({ service: null, reason: "ambiguous" });
+    expect(flagAccess(member("team-search"), resolveFlagOwner({ name: "checkout-new-flow" }, "default", withIntruder)).editable).toBe(false);
+    // The same team's longer name is fine.
+    const sameTeam = [...services, service("checkout-new", "team-checkout")];
+    expect(resolveFlagOwner({ name: "checkout-new-flow" }, "default", sameTeam)).toMatchObject({ service: { name: "checkout-new" }, via: "prefix" });
+  });
+
   it("treats the same service name in two namespaces as ambiguous", () => {
     const twins = [service("billing", "team-a"), service("billing", "team-b", "default", "other")];
     expect(resolveFlagOwner({ name: "billing.v2" }, "default", twins)).toMatchObject({ service: null, reason: "ambiguous" });
   });
 
   it("lets members switch only their team's flags; flags of no service are read-only for them", () => {
-    const theirs = resolveFlagOwner({ name: "checkout-service.new-flow" }, "default", services);
+    const theirs = resolveFlagOwner({ name: "payments.new-flow" }, "default", services);
     const unowned = resolveFlagOwner({ name: "global-banner" }, "default", services);
-    // Owning "checkout" must not open "checkout-service"'s flags, though both share the project.
+    // Owning "checkout" must not open "payments"' flags, though both share the project.
     expect(flagAccess(member("team-checkout"), theirs)).toMatchObject({ editable: false, reason: expect.stringContaining("owned by team-payments") });
     expect(flagAccess(member("team-payments"), theirs)).toEqual({ ownership: theirs, editable: true, reason: null });
     expect(flagAccess(member("team-checkout", "team-search"), unowned)).toMatchObject({ editable: false, reason: expect.stringContaining("belongs to no service") });

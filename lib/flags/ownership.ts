@@ -10,8 +10,9 @@ import { CatalogRefError, entityRefKey, parseEntityRef } from "@/lib/catalog/ref
  *
  * A flag belongs to a service when it carries an Unleash tag `pave-service:<entity ref>`
  * naming it, or else when its name starts with the service's name followed by `.` or
- * `-` (the longest such name wins). Only services whose flags live in the flag's
- * project count, so a catalog file cannot claim flags of a project it does not use.
+ * `-` (the longest such name wins, as long as every matching name belongs to the same
+ * team). Only services whose flags live in the flag's project count, so a catalog file
+ * cannot claim flags of a project it does not use.
  */
 
 /** The Unleash tag type that gives a flag to a service explicitly. */
@@ -68,15 +69,17 @@ export function resolveFlagOwner(flag: { name: string; tags?: FlagTag[] }, proje
     const name = service.name.toLowerCase();
     byName.set(name, [...(byName.get(name) ?? []), service]);
   }
-  const candidates = prefixCandidates(flag.name.toLowerCase()).reverse(); // longest first
-  for (const candidate of candidates) {
-    const matches = byName.get(candidate);
-    if (!matches) continue;
-    if (matches.length === 1) return { service: matches[0]!, via: "prefix" };
-    // The same name in two namespaces: only a tag can say which one.
+  const matches = prefixCandidates(flag.name.toLowerCase()).flatMap((candidate) => byName.get(candidate) ?? []);
+  if (matches.length === 0) return { service: null, reason: "unowned" };
+  // Longest name first. Several names of different teams match (checkout and checkout-new
+  // for checkout-new-flow), or one name in two namespaces: a new service must not take a
+  // flag away from the team that has it, so only a tag can decide.
+  const longest = matches.reduce((a, b) => (b.name.length > a.name.length ? b : a));
+  const sameName = matches.filter((s) => s.name.toLowerCase() === longest.name.toLowerCase());
+  if (sameName.length > 1 || matches.some((s) => s.owner.toLowerCase() !== longest.owner.toLowerCase())) {
     return { service: null, reason: "ambiguous", detail: matches.map((s) => s.key).join(", ") };
   }
-  return { service: null, reason: "unowned" };
+  return { service: longest, via: "prefix" };
 }
 
 /** Whether the person may switch a flag: platform and admin always; members for their team's services. */

@@ -38,10 +38,9 @@ export async function listFlagServices(): Promise<FlagService[]> {
 export async function findFlagOwnerCandidates(flag: string, tags: FlagTag[]): Promise<FlagService[]> {
   const keys = tags.filter((t) => t.type === SERVICE_TAG_TYPE).flatMap((t) => serviceKeyOfTag(t.value) ?? []);
   const names = prefixCandidates(flag);
-  // By key (the default namespace, any case) and by exact name (other namespaces): both use an index.
-  const defaultKeys = names.map((name) => `component:default/${name.toLowerCase()}`);
+  // Names compare ignoring case, in every namespace, exactly as the pages decide (resolveFlagOwner).
   const rows = await db.entity.findMany({
-    where: { OR: [{ key: { in: [...keys, ...defaultKeys] } }, { kind: "Component", name: { in: names } }] },
+    where: { OR: [{ key: { in: keys } }, { kind: "Component", name: { in: names, mode: "insensitive" } }] },
     select: serviceSelect,
   });
   return withProjects(rows);

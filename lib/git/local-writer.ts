@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, realpath, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -467,10 +467,12 @@ const STALE_LOCK_MS = 60_000;
  */
 async function withPullLock<T>(repoDir: string, number: number, work: () => Promise<T>): Promise<T> {
   const lock = `${pullPath(repoDir, number)}.lock`;
+  // Whose lock it is: released only by its holder, so a waiter that broke a stale lock is not robbed of its own.
+  const token = `${process.pid}:${randomBytes(8).toString("hex")}\n`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
-      await writeFile(lock, `${process.pid}\n`, { flag: "wx" });
+      await writeFile(lock, token, { flag: "wx" });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -480,10 +482,18 @@ async function withPullLock<T>(repoDir: string, number: number, work: () => Prom
       else await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+  // A long merge keeps its lock fresh, so nobody takes it for stale.
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    void utimes(lock, now, now).catch(() => {});
+  }, STALE_LOCK_MS / 4);
+  heartbeat.unref();
   try {
     return await work();
   } finally {
-    await rm(lock, { force: true });
+    clearInterval(heartbeat);
+    const holder = await readFile(lock, "utf8").catch(() => null);
+    if (holder === token) await rm(lock, { force: true });
   }
 }
 

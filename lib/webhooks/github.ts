@@ -46,6 +46,7 @@ export type GitHubWebhookResult =
  * to the sender; they never echo the body or the signature.
  */
 export function parseGitHubWebhook(headers: Headers, rawBody: string, secret: string): GitHubWebhookResult {
+  // The route refuses larger bodies before reading them (413); this stays for other callers.
   if (Buffer.byteLength(rawBody, "utf8") > MAX_WEBHOOK_BYTES) {
     return { ok: false, status: 400, message: `The payload is larger than ${MAX_WEBHOOK_BYTES} bytes.` };
   }
