@@ -10,10 +10,10 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts", "templates/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "prisma/**/*.test.ts", "templates/*.test.ts", "tests/**/*.test.ts"],
     environment: "node",
-    globalSetup: ["./lib/testing/global-setup.ts"],
-    setupFiles: ["./lib/testing/worker-setup.ts"],
+    globalSetup: ["./tests/setup/global-setup.ts"],
+    setupFiles: ["./tests/setup/worker-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
 
 describe("recordAudit", () => {
   it("keeps the actor's email so the trail still reads after the user is deleted", async () => {

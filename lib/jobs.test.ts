@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { enqueue, jobs, startWorker, stopJobs } from "@/lib/jobs";
-import { createSession, createUser } from "@/lib/testing/factories";
+import { createSession, createUser } from "@/tests/factories";
 
 afterAll(async () => {
   await stopJobs();

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { prismaCli } from "@/lib/testing/database";
+import { prismaCli } from "@/tests/database";
 
 // Replays prisma/migrations on a shadow database and compares the result with
 // schema.prisma, through the same Prisma CLI and schema engine developers use.

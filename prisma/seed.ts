@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { db } from "../lib/db.ts";
 import { recordAudit } from "../lib/audit.ts";
-import { DEMO_ROLE_GROUPS, demoUsers } from "../lib/auth/builtin-idp/users.ts";
+import { DEMO_ROLE_GROUPS, demoUsers } from "../scripts/idp/users.ts";
 import { resolveRole } from "../lib/auth/roles.ts";
 import { parseCatalogYaml } from "../lib/catalog/descriptor.ts";
 import { writeEntities } from "../lib/catalog/store.ts";

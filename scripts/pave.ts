@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, isBuiltinIdpEnabled, parseEnv } from "../lib/env.ts";
-import { DEMO_ROLE_GROUPS } from "../lib/auth/builtin-idp/users.ts";
+import { DEMO_ROLE_GROUPS } from "./idp/users.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data");
@@ -80,7 +80,7 @@ async function main() {
   }
 
   if (isBuiltinIdpEnabled(env)) {
-    const { startBuiltinIdp } = await import("../lib/auth/builtin-idp/server.ts");
+    const { startBuiltinIdp } = await import("./idp/server.ts");
     const issuer = new URL(env.PAVE_IDP_ISSUER);
     const idp = await startBuiltinIdp({
       port: Number(issuer.port || 80),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { revokeUserSessions } from "@/lib/admin/mutations";
-import { createSession, createUser } from "@/lib/testing/factories";
+import { createSession, createUser } from "@/tests/factories";
 
 describe("revokeUserSessions", () => {
   it("deletes every session of the user and records who did it", async () => {

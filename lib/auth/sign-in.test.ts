@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseEnv } from "@/lib/env";
 import { recordSignIn } from "@/lib/auth/sign-in";
-import { startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
-import { createUser } from "@/lib/testing/factories";
+import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
+import { createUser } from "@/tests/factories";
 
 const env = parseEnv({ DATABASE_URL: process.env.DATABASE_URL, NEXTAUTH_SECRET: "x".repeat(32), PAVE_ADMIN_EMAILS: "boss@acme.test", PAVE_PLATFORM_GROUPS: "platform-team" });
 let github: GitHubStandIn;

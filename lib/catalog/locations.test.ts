@@ -5,7 +5,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { addLocation, refreshLocation } from "@/lib/catalog/mutations";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const component = (name: string, extra = "") => `apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -27,7 +28,7 @@ async function newRepo(files: Record<string, string>) {
 
 describe("catalog locations (local git)", () => {
   beforeEach(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
   });
 
   it("imports a location, then deletes what disappears from its source at the next refresh", async () => {
@@ -96,7 +97,7 @@ describe("the scheduled refresh job", () => {
   });
 
   it("refreshes every location and reports failures without stopping", async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
     const { jobs } = await import("@/lib/jobs");
     const platform = await createUser({ role: "platform" });
     const good = await newRepo({ "catalog-info.yaml": component("job-a") });
@@ -118,7 +119,7 @@ describe("the scheduled refresh job", () => {
   });
 
   it("queues a docs build for entities that name their docs and were never read", async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
     const { jobs } = await import("@/lib/jobs");
     const platform = await createUser({ role: "platform" });
     const documented = component("documented").replace("metadata:\n", "metadata:\n  annotations:\n    backstage.io/techdocs-ref: dir:.\n");

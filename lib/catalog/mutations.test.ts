@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { deleteEntity, importCatalogYaml, saveComponent } from "@/lib/catalog/mutations";
 import type { ComponentFormInput } from "@/lib/catalog/schemas";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const form = (overrides: Partial<ComponentFormInput> = {}): ComponentFormInput => ({
   name: "gift-cards",
@@ -18,7 +19,7 @@ const form = (overrides: Partial<ComponentFormInput> = {}): ComponentFormInput =
 
 describe("editing the catalog by hand", () => {
   beforeEach(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
   });
 
   it("lets a member create a component owned by their own team, and refuses other owners", async () => {

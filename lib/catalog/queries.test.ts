@@ -4,6 +4,7 @@ import type { CatalogEntity } from "@/lib/catalog/descriptor";
 import { countFacets, getEntityDetail, searchEntities, toPrefixTsquery } from "@/lib/catalog/queries";
 import { catalogQuerySchema } from "@/lib/catalog/schemas";
 import { writeEntities } from "@/lib/catalog/store";
+import { resetDatabase } from "@/tests/reset";
 
 const OWNERS = ["team-a", "team-b", "team-c"];
 const TYPES = ["service", "website", "library"];
@@ -26,7 +27,7 @@ const query = (params: Record<string, string | string[]>) => catalogQuerySchema.
 
 describe("catalog queries", () => {
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
     const entities = Array.from({ length: 103 }, (_, i) => component(i));
     // JSON drops undefined titles, as YAML would.
     await db.$transaction((tx) => writeEntities(tx, JSON.parse(JSON.stringify(entities)), { type: "upload" }));

@@ -7,7 +7,8 @@ import { toCatalogYaml } from "@/lib/catalog/export";
 import { inverseRelation, type RelationType } from "@/lib/catalog/relations";
 import { importCatalogYaml } from "@/lib/catalog/mutations";
 import { CatalogImportError, writeEntities } from "@/lib/catalog/store";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const demoDir = path.resolve(import.meta.dirname, "../../prisma/seed/catalog");
 const demoYaml = readdirSync(demoDir)
@@ -17,7 +18,7 @@ const demoYaml = readdirSync(demoDir)
   .join("\n---\n");
 
 async function resetCatalog() {
-  await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+  await resetDatabase();
 }
 
 async function storedRelations() {

@@ -4,7 +4,8 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { buildEntityDocs } from "@/lib/docs/build";
 import { getDocsPage, getDocsSite } from "@/lib/docs/queries";
-import { standInBinary, startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { standInBinary, startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
+import { resetDatabase } from "@/tests/reset";
 
 // Docs read through GitHub's REST API (Octokit, with a token), from a stand-in whose every
 // answer is checked against GitHub's published OpenAPI description.
@@ -42,7 +43,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, docs_sites, entity_repo_facts CASCADE`;
+  await resetDatabase();
 });
 
 async function uploadComponent(name: string, annotations: Record<string, string>) {

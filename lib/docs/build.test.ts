@@ -9,7 +9,8 @@ import { buildEntityDocs, RENDER_VERSION, refreshAllDocs } from "@/lib/docs/buil
 import { getDocsPage, getDocsSite, listDocsSites, searchDocs } from "@/lib/docs/queries";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
 import { createGitTreeReader, type GitTreeReader } from "@/lib/git/tree";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 // Docs builds against real git repositories under PAVE_GIT_ROOT and a real database.
 // No GITHUB_TOKEN here: GitHub URLs are read from PAVE_GIT_ROOT/<owner>/<repo>.git, the
@@ -29,7 +30,7 @@ afterAll(() => {
 });
 
 beforeEach(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, docs_sites, entity_repo_facts CASCADE`;
+  await resetDatabase();
 });
 
 /** A bare repository at PAVE_GIT_ROOT/acme/<name>.git, where a GitHub URL without a token is read from. */

@@ -4,14 +4,15 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { requestDocsBuild } from "@/lib/docs/mutations";
 import { stopJobs } from "@/lib/jobs";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 afterAll(async () => {
   await stopJobs();
 });
 
 beforeEach(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+  await resetDatabase();
 });
 
 describe("requestDocsBuild", () => {

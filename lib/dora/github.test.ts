@@ -6,6 +6,7 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { signGitHubPayload } from "@/lib/webhooks/github";
 import { POST } from "@/app/api/webhooks/github/route";
+import { resetDatabase } from "@/tests/reset";
 
 // Real webhook payloads from @octokit/webhooks-examples, pointed at a catalog entity's
 // repository, signed as GitHub signs them and sent through the real webhook route.
@@ -48,7 +49,7 @@ const SERVICE = "component:default/checkout";
 beforeAll(async () => {
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;
   process.env.PAVE_DORA_PRODUCTION_ENVIRONMENTS = "production";
-  await db.$executeRaw`TRUNCATE entities, relations, locations, webhook_deliveries, dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily CASCADE`;
+  await resetDatabase();
   const catalog = [
     "apiVersion: backstage.io/v1alpha1",
     "kind: Component",

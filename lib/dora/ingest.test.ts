@@ -1,9 +1,10 @@
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { ingestEvents, resolveService } from "@/lib/dora/ingest";
+import { resetDatabase } from "@/tests/reset";
 
 const DAY = 86_400_000;
 // Ten days ago, midnight UTC: every event of these tests happens after it, in the past.
@@ -24,13 +25,9 @@ async function daily(entityKey: string, day: number) {
   return rows[0] ?? null;
 }
 
-beforeAll(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
-  await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(CATALOG).entities, { type: "upload" }));
-});
-
 beforeEach(async () => {
-  await db.$executeRaw`TRUNCATE dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily, dora_daily_total`;
+  await resetDatabase();
+  await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(CATALOG).entities, { type: "upload" }));
 });
 
 const CHECKOUT = "component:default/checkout";

@@ -4,6 +4,7 @@ import { gradeMetric } from "@/lib/dora/benchmarks";
 import { BUCKET_COUNT, bucketIndex, DAY, HOUR } from "@/lib/dora/buckets";
 import { getDoraReport, getTeamComparison, type DoraReport } from "@/lib/dora/metrics";
 import { affectedDays, recomputeAllRollups, recomputeDailyRollups } from "@/lib/dora/rollups";
+import { resetDatabase } from "@/tests/reset";
 
 const A = "component:default/svc-a";
 const B = "component:default/svc-b";
@@ -52,7 +53,7 @@ const incidents: [id: string, entityKey: string, openedAt: string, resolvedAt: s
 ];
 
 async function seed() {
-  await db.$executeRaw`TRUNCATE dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily, entities CASCADE`;
+  await resetDatabase();
   await db.entity.createMany({
     data: [
       [A, TEAM_A],

@@ -1,18 +1,18 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
 import { addLocation, importCatalogYaml } from "@/lib/catalog/mutations";
 import { findServiceForRepository, repositoryClaims } from "@/lib/dora/github";
 import { createLocalRepo } from "@/lib/git/local";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const component = (name: string, slug: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  annotations:\n    github.com/project-slug: ${slug}\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`;
 
 describe("which entity a repository's delivery events belong to", () => {
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
     const pat = await createUser({ role: "platform" });
     // The real owner: its catalog file lives in acme/payments itself (the embedded git host's <root>/acme/payments.git).
     const root = path.resolve(process.env.PAVE_GIT_ROOT!);

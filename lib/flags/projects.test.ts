@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
 import { importCatalogYaml } from "@/lib/catalog/mutations";
 import { resolveFlagOwner } from "@/lib/flags/ownership";
 import { findFlagOwnerCandidates, listFlagServices } from "@/lib/flags/projects";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const component = (name: string, namespace: string, owner: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n  annotations:\n    unleash.io/project-id: default\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
 
 describe("the services a flag could belong to", () => {
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations CASCADE`;
+    await resetDatabase();
     await importCatalogYaml(await createUser({ role: "platform" }), [component("checkout", "default", "team-a"), component("Checkout", "shop", "team-b")].join("---\n"));
   });
 

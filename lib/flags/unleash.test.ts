@@ -2,7 +2,7 @@ import net from "node:net";
 import { InMemStorageProvider, Unleash } from "unleash-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { adminQuery, testServerUrl } from "@/lib/testing/database";
+import { adminQuery, testServerUrl } from "@/tests/database";
 
 // A real unleash-server on its own database. Its open-source edition cannot create
 // projects (POST /api/admin/projects is 404), so the flags live in the "default" project.
@@ -123,7 +123,7 @@ describe("flags against a real Unleash", () => {
     const { db } = await import("@/lib/db");
     const { parseCatalogYaml } = await import("@/lib/catalog/descriptor");
     const { writeEntities } = await import("@/lib/catalog/store");
-    const { createUser } = await import("@/lib/testing/factories");
+    const { createUser } = await import("@/tests/factories");
     const { toggleServiceFlag, setServiceFlagRollout } = await import("./mutations");
     // Two teams' services share the project "default", as the templates and the demo set them up.
     const component = (name: string, owner: string) =>

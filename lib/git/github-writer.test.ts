@@ -4,7 +4,7 @@ import { GitHubReader } from "@/lib/git/github";
 import { GitHubWriter } from "@/lib/git/github-writer";
 import { parseLocationTarget } from "@/lib/git/location";
 import { createGitWriter } from "@/lib/git/reader";
-import { startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
 
 const TOKEN = "ghp_standin_writer_token";

@@ -7,7 +7,7 @@ import { GitHubReader } from "@/lib/git/github";
 import { createLocalRepo } from "@/lib/git/local";
 import { parseLocationTarget } from "@/lib/git/location";
 import { createGitReader } from "@/lib/git/reader";
-import { blobSha, startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { blobSha, startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { GitReadError } from "@/lib/git/types";
 
 const TOKEN = "ghp_standin_secret_token_value";

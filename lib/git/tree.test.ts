@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
-import { blobSha, standInBinary, startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { blobSha, standInBinary, startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { createGitTreeReader, type GitRepository, type GitTreeReader } from "@/lib/git/tree";
 import { GitReadError } from "@/lib/git/types";
 

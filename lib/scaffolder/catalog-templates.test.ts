@@ -8,7 +8,8 @@ import { CatalogImportError } from "@/lib/catalog/store";
 import { createLocalRepo } from "@/lib/git/local";
 import { dryRunTemplate, startRun } from "@/lib/scaffolder/runs";
 import { listTemplates } from "@/lib/scaffolder/templates";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const template = (name: string, url: string) => `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -46,7 +47,7 @@ const nestedBombTemplate = `${template("laughs", "./skeleton")}        l0: &l0 "
 describe("templates registered from the catalog", () => {
   let repo: string;
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    await resetDatabase();
     mkdirSync(process.env.PAVE_GIT_ROOT!, { recursive: true });
     repo = path.join(process.env.PAVE_GIT_ROOT!, `templates-${randomUUID().slice(0, 8)}.git`);
     await createLocalRepo(repo, {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startRenderSession } from "@/lib/scaffolder/render-pool";
-import { whileTicking } from "@/lib/testing/event-loop";
+import { whileTicking } from "@/tests/event-loop";
 
 // 10,000 iterations of upper over 4 MB: minutes of work, if nothing stops it.
 const slowTemplate = "{% for i in range %}${{ s | upper | length }}{% endfor %}";

@@ -4,7 +4,8 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { executeRun, startRun } from "@/lib/scaffolder/runs";
 import { getRunView, listRuns } from "@/lib/scaffolder/queries";
-import { createUser, registerTemplateSource } from "@/lib/testing/factories";
+import { createUser, registerTemplateSource } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 // A template owned by team-templates whose run logs, outputs and fails with its answers.
 const template = `apiVersion: scaffolder.backstage.io/v1beta3
@@ -37,7 +38,7 @@ spec:
 
 describe("who sees a run's answers, log and output", () => {
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    await resetDatabase();
     await db.$transaction((tx) =>
       writeEntities(tx, parseCatalogYaml("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-templates\nspec:\n  type: team\n  children: []\n").entities, { type: "upload" }),
     );

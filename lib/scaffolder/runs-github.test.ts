@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
-import { startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { executeRun, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
 import { stopJobs } from "@/lib/jobs";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 // The same golden path, configured for GitHub: publish:github and catalog:register talk to
 // a local stand-in of GitHub's REST API whose every answer is checked against GitHub's
@@ -18,7 +19,7 @@ beforeAll(async () => {
   // Read once, lazily, by lib/env: set before anything asks for the configuration.
   process.env.GITHUB_TOKEN = "ghp_test_token";
   process.env.GITHUB_API_URL = github.url;
-  await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+  await resetDatabase();
   const org = parseCatalogYaml("apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-checkout\nspec:\n  type: team\n  children: []\n");
   await db.$transaction((tx) => writeEntities(tx, org.entities, { type: "upload" }));
 });

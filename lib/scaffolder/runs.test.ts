@@ -12,9 +12,10 @@ import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
 import { stopJobs } from "@/lib/jobs";
-import { createUser, registerTemplateSource } from "@/lib/testing/factories";
-import { whileTicking } from "@/lib/testing/event-loop";
+import { createUser, registerTemplateSource } from "@/tests/factories";
+import { whileTicking } from "@/tests/event-loop";
 import { afterAll } from "vitest";
+import { resetDatabase } from "@/tests/reset";
 
 const org = `apiVersion: backstage.io/v1alpha1
 kind: Group
@@ -68,7 +69,7 @@ const gitRoot = () => process.env.PAVE_GIT_ROOT!;
 
 describe("running the node-microservice golden path", () => {
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    await resetDatabase();
     await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(org).entities, { type: "upload" }));
     await registerTemplateSource(secretDemo);
   });

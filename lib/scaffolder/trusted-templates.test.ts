@@ -8,7 +8,8 @@ import { stopJobs } from "@/lib/jobs";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView, listPickerOptions } from "@/lib/scaffolder/queries";
 import { loadTemplate } from "@/lib/scaffolder/templates";
-import { createUser, registerTemplateSource } from "@/lib/testing/factories";
+import { createUser, registerTemplateSource } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 // A private repository Pave can read that nobody registered, and a template that tries to
 // register it, once on its own and once after publishing its own repository.
@@ -51,7 +52,7 @@ ${
 describe("what a template may register and whose name it may use", () => {
   let privateTarget: string;
   beforeAll(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations, scaffolder_runs CASCADE`;
+    await resetDatabase();
     const pat = await createUser({ role: "platform" });
     await importCatalogYaml(pat, groups);
     const root = path.resolve(process.env.PAVE_GIT_ROOT!);

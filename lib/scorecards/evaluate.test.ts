@@ -9,6 +9,7 @@ import { bucketIndex, emptyBuckets, HOUR } from "@/lib/dora/buckets";
 import { findCheck } from "@/lib/scorecards/checks";
 import { evaluateScorecards } from "@/lib/scorecards/evaluate";
 import { csvCell, getEntityScorecards, getScorecardForEdit, getScorecardOverview, listScorecardEntities, listScorecards, scorecardCsv } from "@/lib/scorecards/queries";
+import { resetDatabase } from "@/tests/reset";
 
 const catalog = `apiVersion: backstage.io/v1alpha1
 kind: Group
@@ -103,7 +104,7 @@ const historyCount = (scorecard: string) => db.scorecardHistory.count({ where: {
 beforeAll(async () => {
   // Before the first getEnv() of this file's module graph.
   process.env.PAVE_SCORECARDS_DIR = dir;
-  await db.$executeRaw`TRUNCATE entities, relations, locations, database_requests, dora_daily, scorecards CASCADE`;
+  await resetDatabase();
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
 
   const alpha = await idOf("alpha");

@@ -4,6 +4,7 @@ import { writeEntities } from "@/lib/catalog/store";
 import { db } from "@/lib/db";
 import { bucketIndex, DAY, emptyBuckets, HOUR } from "@/lib/dora/buckets";
 import { loadFactsBatch } from "@/lib/scorecards/facts";
+import { resetDatabase } from "@/tests/reset";
 
 const catalog = `apiVersion: backstage.io/v1alpha1
 kind: Group
@@ -50,7 +51,7 @@ async function daily(entityKey: string, day: string, deployments: number, failed
 }
 
 beforeAll(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, database_requests, dora_daily CASCADE`;
+  await resetDatabase();
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
   const one = await db.entity.findUniqueOrThrow({ where: { key: "component:default/one" } });
   await db.entityRepoFacts.create({ data: { entityId: one.id, sourceUrl: "https://github.com/acme/one", hasCiWorkflow: true, hasDocs: true, checkedAt: now } });

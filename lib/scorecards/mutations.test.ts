@@ -3,7 +3,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { stopJobs } from "@/lib/jobs";
 import { createScorecard, deleteScorecard, requestEvaluation, updateScorecard } from "@/lib/scorecards/mutations";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const yaml = (name: string, level = "one") => `apiVersion: pave.dev/v1
 kind: Scorecard
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 describe("scorecards written in Pave", () => {
   beforeEach(async () => {
-    await db.$executeRaw`TRUNCATE scorecards, audit_events CASCADE`;
+    await resetDatabase();
   });
 
   it("creates, renames and deletes a scorecard, audited, queuing its evaluation", async () => {

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
-import { startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { signGitHubPayload } from "@/lib/webhooks/github";
 import { createDatabaseRequest, openDatabasePullRequest, reconcileDatabaseRequests } from "@/lib/self-service/mutations";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
 import { POST } from "@/app/api/webhooks/github/route";
 import { stopJobs } from "@/lib/jobs";
+import { resetDatabase } from "@/tests/reset";
 
 // The whole flow against GitHub: the pull request goes to a local stand-in of GitHub's
 // REST API (every request and response checked against GitHub's OpenAPI description),
@@ -56,7 +57,7 @@ beforeAll(async () => {
   process.env.GITHUB_API_URL = github.url;
   process.env.GITHUB_WEBHOOK_SECRET = SECRET;
   process.env.PAVE_INFRA_REPO = "github.com?owner=acme&repo=infrastructure";
-  await db.$executeRaw`TRUNCATE entities, relations, locations, database_requests, webhook_deliveries CASCADE`;
+  await resetDatabase();
   const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger\nspec:\n  type: service\n  lifecycle: production\n  owner: team-payments\n";
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
 });

@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
 import { getLocalPullRequest, listLocalPullRequests } from "@/lib/git/local-writer";
 import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "@/lib/self-service/mutations";
 import { infraRepo } from "@/lib/self-service/infra-repo";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
+import { resetDatabase } from "@/tests/reset";
 
 const catalog = `apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -53,7 +54,7 @@ const gitShow = (dir: string, spec: string) => execFileSync("git", ["--git-dir",
 
 describe("database requests in the embedded default (local infra repo)", () => {
   beforeEach(async () => {
-    await db.$executeRaw`TRUNCATE entities, relations, locations, database_requests CASCADE`;
+    await resetDatabase();
     await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
   });
 

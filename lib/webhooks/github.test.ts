@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { WebhookDefinition } from "@octokit/webhooks-examples";
 import { describe, expect, it } from "vitest";
-import { checkGitHubWebhookPayload } from "@/lib/git/testing/github-stand-in";
+import { checkGitHubWebhookPayload } from "@/tests/github-stand-in";
 import {
   MAX_WEBHOOK_BYTES,
   parseGitHubWebhook,

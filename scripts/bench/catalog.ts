@@ -15,7 +15,7 @@ const APIS = Number(process.env.BENCH_APIS ?? 20_000);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 
-const { createMigratedDatabase } = await import("../../lib/testing/database.ts");
+const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
 const { writeEntities } = await import("../../lib/catalog/store.ts");
 const { parseCatalogYaml } = await import("../../lib/catalog/descriptor.ts");

@@ -21,7 +21,7 @@ const CHANGES_PER_DEPLOYMENT = 5;
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
-const { createMigratedDatabase } = await import("../../lib/testing/database.ts");
+const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
 const { recomputeAllRollups } = await import("../../lib/dora/rollups.ts");
 const { getDoraReport } = await import("../../lib/dora/metrics.ts");

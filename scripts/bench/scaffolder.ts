@@ -15,7 +15,7 @@ process.env.PAVE_GIT_ROOT = mkdtempSync(path.join(os.tmpdir(), "pave-bench-git-"
 process.env.LOG_LEVEL = "warn";
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 
-const { createMigratedDatabase } = await import("../../lib/testing/database.ts");
+const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
 const { parseCatalogYaml } = await import("../../lib/catalog/descriptor.ts");
 const { writeEntities } = await import("../../lib/catalog/store.ts");

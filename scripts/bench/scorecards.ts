@@ -23,7 +23,7 @@ const GROUPS = Number(process.env.BENCH_GROUPS ?? 2_000);
 const DORA_SERVICES = Number(process.env.BENCH_DORA_SERVICES ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
 
-const { createMigratedDatabase } = await import("../../lib/testing/database.ts");
+const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
 const { BUCKET_COUNT } = await import("../../lib/dora/buckets.ts");
 const { evaluateScorecards } = await import("../../lib/scorecards/evaluate.ts");

@@ -4,6 +4,7 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { ingestEvents } from "@/lib/dora/ingest";
 import { GET } from "@/app/api/metrics/route";
+import { resetDatabase } from "@/tests/reset";
 
 const TOKEN = "metrics-token-for-tests-0123";
 const HOUR = 3_600_000;
@@ -11,7 +12,7 @@ const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString()
 
 beforeAll(async () => {
   process.env.PAVE_METRICS_TOKEN = TOKEN;
-  await db.$executeRaw`TRUNCATE entities, relations, locations, dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily CASCADE`;
+  await resetDatabase();
   const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
   await ingestEvents(

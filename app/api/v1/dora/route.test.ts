@@ -4,15 +4,16 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { createIngestToken } from "@/lib/dora/tokens";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
 import { GET } from "@/app/api/v1/dora/route";
+import { resetDatabase } from "@/tests/reset";
 
 let secret: string;
 const get = (query: string, token: string | null = secret) =>
   GET(new NextRequest(`http://localhost/api/v1/dora${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
 
 beforeAll(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, ingest_tokens CASCADE`;
+  await resetDatabase();
   const catalog =
     "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n---\n" +
     "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n  type: team\n  children: []\n";

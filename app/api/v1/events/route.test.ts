@@ -3,8 +3,9 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { createIngestToken, revokeIngestToken } from "@/lib/dora/tokens";
-import { createUser } from "@/lib/testing/factories";
+import { createUser } from "@/tests/factories";
 import { POST } from "@/app/api/v1/events/route";
+import { resetDatabase } from "@/tests/reset";
 
 const URL = "http://localhost:3000/api/v1/events";
 let secret: string;
@@ -26,7 +27,7 @@ async function newToken(name: string) {
 }
 
 beforeAll(async () => {
-  await db.$executeRaw`TRUNCATE entities, relations, locations, ingest_tokens, dora_deployments, dora_changes, dora_deployment_changes, dora_incidents, dora_daily, rate_limits CASCADE`;
+  await resetDatabase();
   const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: checkout\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
   await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
   secret = (await newToken("ci")).secret;

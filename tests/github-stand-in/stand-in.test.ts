@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "@/lib/git/testing/github-stand-in";
+import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { parseGitHubWebhook, pullRequestEventSummary } from "@/lib/webhooks/github";
 
 // The test hooks that play people on GitHub, and the webhooks they send. The writer's

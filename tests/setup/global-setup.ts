@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { adminQuery, createMigratedDatabase } from "./database";
+import { adminQuery, createMigratedDatabase } from "../database";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +17,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE 'pave_t${process.pid}_%' AND pid <> pg_backend_pid()`);
     const { Client } = (await import("pg")).default;
-    const client = new Client({ connectionString: (await import("./database")).testServerUrl().toString() });
+    const client = new Client({ connectionString: (await import("../database")).testServerUrl().toString() });
     await client.connect();
     try {
       const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`pave_t${process.pid}_%`]);

@@ -1,9 +1,9 @@
 // Runs only the built-in demo identity provider, for manual testing:
-//   npx tsx scripts/idp.ts
+//   npx tsx scripts/idp/main.ts
 // IDP_PORT (default 3001), PAVE_IDP_CLIENT_ID / PAVE_IDP_CLIENT_SECRET (default
 // pave-dev / pave-dev-secret) and NEXTAUTH_URL (default http://localhost:3000) are read
 // from the environment. `npm run dev` starts the same IdP itself; this is not needed then.
-import { startBuiltinIdp } from "../lib/auth/builtin-idp/server.ts";
+import { startBuiltinIdp } from "./server.ts";
 
 const port = Number(process.env.IDP_PORT ?? 3001);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

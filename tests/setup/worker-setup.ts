@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, inject } from "vitest";
-import { adminQuery, databaseUrl } from "./database";
+import { adminQuery, databaseUrl } from "../database";
 
 // Each vitest worker gets its own database, copied from the run's migrated template, so
 // test files running in parallel never see each other's rows.

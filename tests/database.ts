@@ -6,7 +6,7 @@ import pg from "pg";
  * Test databases on a real PostgreSQL (127.0.0.1:5432 by default, or TEST_DATABASE_URL).
  * A template is migrated once per run; each vitest worker gets its own copy.
  */
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "..");
 
 /** The server tests use, as a URL to its maintenance database. Refuses anything not local. */
 export function testServerUrl(): URL {
