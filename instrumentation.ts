@@ -6,7 +6,7 @@ export async function register() {
   const { provisionInitialIngestTokens } = await import("@/lib/dora/tokens");
   await provisionInitialIngestTokens();
   if (env.PAVE_WORKER === "inline") {
-    const { startWorker } = await import("@/lib/jobs");
+    const { startWorker } = await import("@/lib/jobs/worker");
     await startWorker();
   }
 }

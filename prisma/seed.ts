@@ -18,7 +18,7 @@ import { createLocalRepo } from "../lib/git/local.ts";
 import { loadDemoDeliveryData } from "../lib/dora/demo.ts";
 import { seedDemoRepos } from "./seed/repos.ts";
 import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "../lib/self-service/mutations.ts";
-import { stopJobs } from "../lib/jobs.ts";
+import { stopJobs } from "../lib/jobs/queue.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const roleConfig = { adminEmails: [], adminGroups: [DEMO_ROLE_GROUPS.admin], platformEmails: [], platformGroups: [DEMO_ROLE_GROUPS.platform] };
@@ -111,7 +111,7 @@ try {
   // The services' own repositories (docs, CI workflows, catalog-info.yaml) on the embedded git host.
   const repos = await seedDemoRepos(path.resolve(process.env.PAVE_GIT_ROOT ?? ".data/git"));
   if (repos.created.length) console.log(`[pave] demo repositories: ${repos.created.length} created`);
-  // The worker builds the docs and grades the services when it starts (lib/jobs.ts, catchUp).
+  // The worker builds the docs and grades the services when it starts (lib/jobs/worker.ts, catchUp).
   await seedCatalog();
   await seedDatabases();
   const delivery = await loadDemoDeliveryData(db);

@@ -2,7 +2,7 @@
 // beside web processes started with PAVE_WORKER=off; they share one Postgres.
 import "dotenv/config";
 import { getEnv } from "@/lib/env";
-import { startWorker, stopJobs } from "@/lib/jobs";
+import { startWorker, stopJobs } from "@/lib/jobs/worker";
 import { log } from "@/lib/log";
 
 getEnv();

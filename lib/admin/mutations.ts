@@ -21,3 +21,9 @@ export async function revokeUserSessions(actor: CurrentUser, userId: string): Pr
     return { revoked: count, email: target.email };
   });
 }
+
+/** Deletes sessions whose expiry has passed (the hourly maintenance job). */
+export async function purgeExpiredSessions(): Promise<{ deleted: number }> {
+  const { count } = await db.session.deleteMany({ where: { expires: { lt: new Date() } } });
+  return { deleted: count };
+}

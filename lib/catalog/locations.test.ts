@@ -92,13 +92,13 @@ describe("catalog locations (local git)", () => {
 
 describe("the scheduled refresh job", () => {
   afterAll(async () => {
-    const { stopJobs } = await import("@/lib/jobs");
+    const { stopJobs } = await import("@/lib/jobs/queue");
     await stopJobs();
   });
 
   it("refreshes every location and reports failures without stopping", async () => {
     await resetDatabase();
-    const { jobs } = await import("@/lib/jobs");
+    const { refreshAllLocations } = await import("@/lib/catalog/mutations");
     const platform = await createUser({ role: "platform" });
     const good = await newRepo({ "catalog-info.yaml": component("job-a") });
     const bad = await newRepo({ "catalog-info.yaml": component("job-b") });
@@ -107,7 +107,7 @@ describe("the scheduled refresh job", () => {
     await commitFiles(good.repo, { "catalog-info.yaml": [component("job-a"), component("job-c")].join("---\n") }, "add job-c");
     await commitFiles(bad.repo, { "catalog-info.yaml": "not: [valid" }, "break");
 
-    expect(await jobs["catalog.refresh-locations"].handler()).toEqual({ refreshed: 1, failed: 1, changed: 1, docsQueued: 0 });
+    expect(await refreshAllLocations()).toEqual({ refreshed: 1, failed: 1, changed: 1, docsQueued: 0 });
     expect((await db.entity.findMany({ orderBy: { key: "asc" }, select: { key: true } })).map((e) => e.key)).toEqual([
       "component:default/job-a",
       "component:default/job-b",
@@ -120,18 +120,18 @@ describe("the scheduled refresh job", () => {
 
   it("queues a docs build for entities that name their docs and were never read", async () => {
     await resetDatabase();
-    const { jobs } = await import("@/lib/jobs");
+    const { refreshAllLocations } = await import("@/lib/catalog/mutations");
     const platform = await createUser({ role: "platform" });
     const documented = component("documented").replace("metadata:\n", "metadata:\n  annotations:\n    backstage.io/techdocs-ref: dir:.\n");
     const repo = await newRepo({ "catalog-info.yaml": [documented, component("plain")].join("---\n") });
     await addLocation(platform, repo.target);
     const entity = await db.entity.findUniqueOrThrow({ where: { key: "component:default/documented" }, select: { id: true } });
 
-    expect(await jobs["catalog.refresh-locations"].handler()).toMatchObject({ docsQueued: 1 });
+    expect(await refreshAllLocations()).toMatchObject({ docsQueued: 1 });
     const builds = await db.$queryRaw<{ data: { entityId: string } }[]>`SELECT data FROM pgboss.job WHERE name = 'docs.build'`;
     expect(builds.map((job) => job.data)).toEqual([{ entityId: entity.id }]);
     // Once its repository has been read, it is not queued again.
     await db.entityRepoFacts.create({ data: { entityId: entity.id, sourceUrl: repo.target, checkedAt: new Date() } });
-    expect(await jobs["catalog.refresh-locations"].handler()).toMatchObject({ docsQueued: 0 });
+    expect(await refreshAllLocations()).toMatchObject({ docsQueued: 0 });
   });
 });

@@ -13,6 +13,8 @@ import { CatalogImportError, writeEntities, type WriteSummary } from "@/lib/cata
 import { hasRole } from "@/lib/auth/roles";
 import { getGitReader } from "@/lib/git/reader";
 import { getEnv } from "@/lib/env";
+import { queueDocsBuild, queueDocsRefresh } from "@/lib/jobs/queue";
+import { SOURCE_LOCATION, TECHDOCS_REF } from "@/lib/catalog/annotations";
 
 const summaryForAudit = (s: WriteSummary) => ({
   created: s.created.length,
@@ -148,6 +150,31 @@ export async function refreshLocation(
     ]);
     return { ok: false, error: message };
   }
+}
+
+/**
+ * Re-reads every location, oldest first (the 5-minute job). Docs and scorecards follow the
+ * catalog: a changed file sends its docs to be rebuilt (and then re-graded), and entities
+ * that name their docs but were never read get a build now, not at the hourly refresh.
+ */
+export async function refreshAllLocations(): Promise<{ refreshed: number; failed: number; changed: number; docsQueued: number }> {
+  const locations = await db.location.findMany({ select: { id: true, lastSha: true }, orderBy: { lastRefreshedAt: { sort: "asc", nulls: "first" } } });
+  let failed = 0;
+  let changed = 0;
+  for (const { id, lastSha } of locations) {
+    const result = await refreshLocation(id);
+    if (!result.ok) failed += 1;
+    else if (result.changed || lastSha === null) changed += 1;
+  }
+  if (changed > 0) await queueDocsRefresh();
+  const fresh = await db.$queryRaw<{ id: string }[]>`
+    SELECT e.id FROM entities e
+    WHERE (e.metadata->'annotations' ? ${TECHDOCS_REF} OR e.metadata->'annotations' ? ${SOURCE_LOCATION})
+      AND NOT EXISTS (SELECT 1 FROM entity_repo_facts f WHERE f.entity_id = e.id)
+      AND NOT EXISTS (SELECT 1 FROM docs_sites d WHERE d.entity_id = e.id)
+    LIMIT 200`;
+  for (const { id } of fresh) await queueDocsBuild(id, { singletonSeconds: 300 });
+  return { refreshed: locations.length - failed, failed, changed, docsQueued: fresh.length };
 }
 
 /** Removes a location and every entity it provided. */

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { requestDocsBuild } from "@/lib/docs/mutations";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { createUser } from "@/tests/factories";
 import { resetDatabase } from "@/tests/reset";
 

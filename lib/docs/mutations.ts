@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit";
 import type { CurrentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { enqueue } from "@/lib/jobs";
+import { queueDocsBuild } from "@/lib/jobs/queue";
 import { takeToken, type RateLimit } from "@/lib/rate-limit";
 
 /** Builds asked for within this many seconds of each other run once. */
@@ -20,7 +20,7 @@ export async function requestDocsBuild(actor: CurrentUser, entityKey: string): P
     throw new AppError("UNAVAILABLE", `You have asked for many docs builds in a short time; try again in ${Math.ceil(taken.retryAfterSeconds / 60)} minutes. Docs also rebuild every hour on their own.`);
   }
   // Forced: a person who asks for a rebuild wants one, even of an unchanged commit.
-  const jobId = await enqueue("docs.build", { entityId: entity.id, force: true }, { singletonKey: `docs.build:${entity.id}`, singletonSeconds: BUILD_SINGLETON_SECONDS });
+  const jobId = await queueDocsBuild(entity.id, { force: true, singletonSeconds: BUILD_SINGLETON_SECONDS });
   await recordAudit(db, { actor, action: "docs.build.request", target: { type: "entity", id: entity.key }, data: { queued: jobId !== null } });
   // null: a build of this entity was queued moments ago; that one will do.
   return { entityId: entity.id, queued: jobId !== null };

@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { CatalogRefError, entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
 import { recomputeDailyRollups } from "@/lib/dora/rollups";
+import { queueScorecardEvaluation } from "@/lib/jobs/queue";
 
 /**
  * Delivery events in, DORA base tables out. This is the public ingest API
@@ -224,7 +225,6 @@ export async function ingestEvents(
       timeout: 60_000,
     });
     // Delivery tiers are facts scorecards check; evaluations are debounced (30 s), so a burst queues one.
-    const { queueScorecardEvaluation } = await import("@/lib/jobs");
     await queueScorecardEvaluation("fact-change");
   }
   rejected.sort((a, b) => a.index - b.index);

@@ -5,7 +5,7 @@ import { writeEntities } from "@/lib/catalog/store";
 import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { executeRun, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { createUser } from "@/tests/factories";
 import { resetDatabase } from "@/tests/reset";
 

@@ -11,7 +11,7 @@ import { writeEntities } from "@/lib/catalog/store";
 import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { createUser, registerTemplateSource } from "@/tests/factories";
 import { whileTicking } from "@/tests/event-loop";
 import { afterAll } from "vitest";

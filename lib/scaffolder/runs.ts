@@ -14,6 +14,7 @@ import { coerceValues, pickerKinds, secretFieldNames, validateAllPages } from "@
 import { executeSteps, maskSecrets, StepFailure, type StepRecorder, type TemplateUser } from "@/lib/scaffolder/runner";
 import { loadTemplate, type LoadedTemplate } from "@/lib/scaffolder/templates";
 import { isText, readTree } from "@/lib/scaffolder/workspace";
+import { queueScaffolderRun } from "@/lib/jobs/queue";
 
 /** Parameters the server refused, field by field. */
 export class ParameterError extends AppError {
@@ -154,8 +155,7 @@ export async function startRun(actor: CurrentUser, templateId: string, raw: Reco
     return created;
   });
   if (Object.keys(secrets).length) runSecrets.set(run.id, secrets);
-  const { enqueue } = await import("@/lib/jobs");
-  await enqueue("scaffolder.run", { runId: run.id });
+  await queueScaffolderRun(run.id);
   return run.id;
 }
 
@@ -215,6 +215,18 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * The scaffolder.run job: executes the run, and when a temporary failure outlasts the
+ * queue's retries, gives it up. Throws to ask for a retry.
+ */
+export async function runQueuedRun(runId: string, attempt: { retryCount: number; retryLimit: number }): Promise<{ runId: string; result: "succeeded" | "failed" }> {
+  const result = await executeRun(runId);
+  if (result !== "retry") return { runId, result };
+  if (attempt.retryCount < attempt.retryLimit) throw new Error(`run ${runId} hit a temporary failure; pg-boss retries it`);
+  await failQueuedRun(runId);
+  return { runId, result: "failed" };
 }
 
 /** Gives up on a run whose temporary failures outlasted its retries. */

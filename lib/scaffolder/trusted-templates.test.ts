@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { importCatalogYaml } from "@/lib/catalog/mutations";
 import { createLocalRepo } from "@/lib/git/local";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
 import { getRunView, listPickerOptions } from "@/lib/scaffolder/queries";
 import { loadTemplate } from "@/lib/scaffolder/templates";

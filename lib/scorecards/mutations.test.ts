@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { createScorecard, deleteScorecard, requestEvaluation, updateScorecard } from "@/lib/scorecards/mutations";
 import { createUser } from "@/tests/factories";
 import { resetDatabase } from "@/tests/reset";

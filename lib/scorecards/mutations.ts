@@ -9,6 +9,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { parseScorecardYaml, type ScorecardDefinition } from "@/lib/scorecards/schemas";
 import { definitionJson } from "@/lib/scorecards/sync";
+import { queueScorecardDefinitionChange, queueScorecardEvaluation } from "@/lib/jobs/queue";
 
 /*
  * Scorecards admins write in Pave (source "ui"). File scorecards belong to their file
@@ -56,8 +57,7 @@ const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClie
 // The scorecard is saved either way; a queue hiccup only delays grading until the next scheduled run.
 async function queueEvaluation(name: string): Promise<void> {
   try {
-    const { enqueue } = await import("@/lib/jobs");
-    await enqueue("scorecards.evaluate", { trigger: "definition-change", scorecard: name }, { singletonKey: `scorecards.evaluate:${name}`, singletonSeconds: 10 });
+    await queueScorecardDefinitionChange(name);
   } catch (err) {
     log.warn({ err, scorecard: name }, "could not queue the scorecard's evaluation; the scheduled run will grade it");
   }
@@ -129,7 +129,6 @@ export async function deleteScorecard(actor: Actor, name: string): Promise<{ nam
 /** Queues an evaluation of every scorecard (platform role); requests close together share one run. */
 export async function requestEvaluation(actor: Actor): Promise<{ queued: boolean }> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can start an evaluation.");
-  const { queueScorecardEvaluation } = await import("@/lib/jobs");
   const jobId = await queueScorecardEvaluation("manual");
   await recordAudit(db, { actor, action: "scorecards.evaluate", target: { type: "scorecards" }, data: { queued: jobId !== null } });
   return { queued: jobId !== null };

@@ -9,7 +9,7 @@ import { signGitHubPayload } from "@/lib/webhooks/github";
 import { createDatabaseRequest, openDatabasePullRequest, reconcileDatabaseRequests } from "@/lib/self-service/mutations";
 import { createUser } from "@/tests/factories";
 import { POST } from "@/app/api/webhooks/github/route";
-import { stopJobs } from "@/lib/jobs";
+import { stopJobs } from "@/lib/jobs/queue";
 import { resetDatabase } from "@/tests/reset";
 
 // The whole flow against GitHub: the pull request goes to a local stand-in of GitHub's

@@ -25,6 +25,7 @@ import { databaseRequestFormSchema, SERVICE_NAME_MAX, SERVICE_NAME_PATTERN, type
 import { getEnv } from "@/lib/env";
 import { isFlagEnabled } from "@/lib/flags/evaluate";
 import { OPEN_STATUSES } from "@/lib/self-service/schemas";
+import { queueDatabasePullRequest, queueScorecardEvaluation } from "@/lib/jobs/queue";
 
 /** Statuses in which a request still counts: another one for the same service and environment is refused. */
 export const ACTIVE_STATUSES = [...OPEN_STATUSES, "provisioned"];
@@ -114,8 +115,7 @@ export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): P
     });
     await addEvent(tx, id, "submitted", actor);
   });
-  const { enqueue } = await import("@/lib/jobs");
-  await enqueue("self-service.open-pull-request", { requestId: id });
+  await queueDatabasePullRequest(id);
   return { id };
 }
 
@@ -267,7 +267,6 @@ export async function applyRequestStatus(requestId: string, outcome: ReviewOutco
 
 // A provisioned database is a fact scorecards check: grade again soon.
 async function queueProvisionedGrading(): Promise<void> {
-  const { queueScorecardEvaluation } = await import("@/lib/jobs");
   await queueScorecardEvaluation("fact-change");
 }
 
@@ -277,11 +276,10 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
   const open = await db.databaseRequest.findMany({ where: { status: { in: OPEN_STATUSES } }, select: { id: true, prNumber: true } });
   let changed = 0;
   let requeued = 0;
-  const { enqueue } = await import("@/lib/jobs");
   const writer = getGitWriter();
   for (const request of open) {
     if (!request.prNumber) {
-      await enqueue("self-service.open-pull-request", { requestId: request.id });
+      await queueDatabasePullRequest(request.id);
       requeued += 1;
       continue;
     }

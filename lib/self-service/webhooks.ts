@@ -7,6 +7,15 @@ import { infraRepo } from "@/lib/self-service/infra-repo";
 import { applyRequestStatus, requesterIdentities, statusForPullRequest, type ReviewOutcome } from "@/lib/self-service/mutations";
 import { handleDoraGitHubEvent } from "@/lib/dora/github";
 
+/** How long delivery ids are kept to recognise GitHub's redeliveries. */
+const WEBHOOK_DELIVERY_DAYS = 30;
+
+/** Forgets delivery ids older than 30 days (the daily maintenance job). */
+export async function pruneWebhookDeliveries(): Promise<number> {
+  const { count } = await db.webhookDelivery.deleteMany({ where: { receivedAt: { lt: new Date(Date.now() - WEBHOOK_DELIVERY_DAYS * 86_400_000) } } });
+  return count;
+}
+
 type WebhookStatus = "duplicate" | "ignored" | "applied" | "unchanged";
 
 /**

@@ -20,7 +20,7 @@ const { db } = await import("../../lib/db.ts");
 const { parseCatalogYaml } = await import("../../lib/catalog/descriptor.ts");
 const { writeEntities } = await import("../../lib/catalog/store.ts");
 const { dryRunTemplate, executeRun, startRun } = await import("../../lib/scaffolder/runs.ts");
-const { stopJobs } = await import("../../lib/jobs.ts");
+const { stopJobs } = await import("../../lib/jobs/queue.ts");
 
 await createMigratedDatabase(target.pathname.slice(1));
 const org = parseCatalogYaml(`apiVersion: backstage.io/v1alpha1

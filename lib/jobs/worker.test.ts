@@ -1,6 +1,7 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { enqueue, jobs, startWorker, stopJobs } from "@/lib/jobs";
+import { enqueue, stopJobs } from "@/lib/jobs/queue";
+import { runJob, startWorker } from "@/lib/jobs/worker";
 import { createSession, createUser } from "@/tests/factories";
 
 afterAll(async () => {
@@ -16,19 +17,22 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
   }
 }
 
+const job = (data: unknown) => ({ id: "00000000-0000-0000-0000-000000000000", data, retryCount: 0, retryLimit: 0 });
+const evaluate = (data: unknown) => runJob("scorecards.evaluate", job(data));
+
 // Before the worker starts (below), so nothing else picks these jobs up.
 describe("scorecard evaluations and the docs refresh", () => {
   it("hold back while repositories are being read, and run the evaluation the refresh queues", async () => {
     const refresh = await enqueue("docs.refresh", { trigger: "catalog-refresh" });
-    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" })).toEqual({
+    expect(await evaluate({ trigger: "fact-change" })).toEqual({
       skipped: "a docs refresh is running; it queues an evaluation",
     });
     expect(await db.scorecardRun.count()).toBe(0);
 
     // The refresh's own follow-up, and a change to one scorecard, are not held back.
-    const after = await jobs["scorecards.evaluate"].handler({ trigger: "fact-change", afterDocs: true });
+    const after = await evaluate({ trigger: "fact-change", afterDocs: true });
     expect(after).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
-    const one = await jobs["scorecards.evaluate"].handler({ trigger: "definition-change", scorecard: "production-readiness" });
+    const one = await evaluate({ trigger: "definition-change", scorecard: "production-readiness" });
     expect(one).toEqual({ runs: [{ scorecard: "production-readiness", status: "succeeded", entities: 0 }] });
     expect(await db.scorecardRun.count()).toBe(2);
 
@@ -41,7 +45,41 @@ describe("scorecard evaluations and the docs refresh", () => {
     ]);
 
     await db.$executeRaw`DELETE FROM pgboss.job WHERE id = ${refresh}::uuid`;
-    expect(await jobs["scorecards.evaluate"].handler({ trigger: "fact-change" })).toHaveProperty("runs");
+    expect(await evaluate({ trigger: "fact-change" })).toHaveProperty("runs");
+  });
+});
+
+describe("job payloads", () => {
+  it("refuses to send a payload that fails its schema", async () => {
+    await expect(enqueue("scaffolder.run", { runId: 42 } as never)).rejects.toThrow();
+    await expect(enqueue("docs.build", { entityId: "e1", force: "yes" } as never)).rejects.toThrow();
+  });
+
+  it("dead-letters a received payload that fails its schema instead of running or retrying it", async () => {
+    const before = await db.scaffolderRun.count();
+    expect(await runJob("scaffolder.run", job({ runId: { $ne: null } }))).toEqual({ deadLettered: ["runId: Invalid input: expected string, received object"] });
+    const dead = await db.$queryRaw<{ data: { job: string; problems: string[] } }[]>`SELECT data FROM pgboss.job WHERE name = 'jobs.dead-letter'`;
+    expect(dead.map((row) => row.data)).toEqual([expect.objectContaining({ job: "scaffolder.run", problems: ["runId: Invalid input: expected string, received object"] })]);
+    expect(await db.scaffolderRun.count()).toBe(before);
+  });
+
+  it("forgets a failed pg-boss start, so the next call connects", async () => {
+    await stopJobs();
+    const good = process.env.DATABASE_URL!;
+    const bad = new URL(good);
+    bad.port = "1";
+    try {
+      process.env.DATABASE_URL = bad.toString();
+      vi.resetModules();
+      const first = await import("@/lib/jobs/queue");
+      await expect(first.enqueue("maintenance.prune", {})).rejects.toThrow();
+    } finally {
+      process.env.DATABASE_URL = good;
+    }
+    vi.resetModules();
+    const second = await import("@/lib/jobs/queue");
+    expect(await second.enqueue("maintenance.prune", {})).toEqual(expect.any(String));
+    await second.stopJobs();
   });
 });
 
@@ -60,7 +98,7 @@ describe("maintenance", () => {
         { key: "test:busy", tokens: 3, updatedAt: new Date() },
       ],
     });
-    expect(await jobs["maintenance.prune"].handler()).toMatchObject({ deliveries: 1 });
+    expect(await runJob("maintenance.prune", job({}))).toMatchObject({ deliveries: 1 });
     expect((await db.webhookDelivery.findMany({ where: { id: { in: ["old-delivery", "recent-delivery"] } }, select: { id: true } })).map((d) => d.id)).toEqual(["recent-delivery"]);
     expect((await db.rateLimit.findMany({ where: { key: { startsWith: "test:" } }, select: { key: true } })).map((r) => r.key)).toEqual(["test:busy"]);
   });
@@ -73,7 +111,7 @@ describe("background jobs (pg-boss on Postgres)", () => {
     const live = await createSession(user.id);
 
     await startWorker();
-    const jobId = await enqueue("maintenance.purge-expired-sessions");
+    const jobId = await enqueue("maintenance.purge-expired-sessions", {});
     expect(jobId).toEqual(expect.any(String));
 
     const remaining = await until(
