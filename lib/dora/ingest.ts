@@ -277,7 +277,7 @@ async function writeEvents(tx: DbClient, source: IngestSource, deployments: (Dep
     const rows = deployments.map((d) => ({ id: d.id, entity_key: d.entity_key, environment: d.environment, status: d.status, finished_at: d.finished_at, commit_sha: d.commit_sha }));
     await tx.$executeRaw`
       INSERT INTO dora_deployments (id, entity_key, environment, status, finished_at, commit_sha, source)
-      SELECT r.id, r.entity_key, r.environment, r.status, r.finished_at::timestamptz AT TIME ZONE 'UTC', r.commit_sha, ${source}
+      SELECT r.id, r.entity_key, r.environment, r.status::"DoraDeploymentStatus", r.finished_at::timestamptz AT TIME ZONE 'UTC', r.commit_sha, ${source}
       FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(id text, entity_key text, environment text, status text, finished_at text, commit_sha text)
       ON CONFLICT (id) DO UPDATE SET entity_key = EXCLUDED.entity_key, environment = EXCLUDED.environment, status = EXCLUDED.status,
         finished_at = EXCLUDED.finished_at, commit_sha = EXCLUDED.commit_sha`;

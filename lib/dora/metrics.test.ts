@@ -18,7 +18,7 @@ const TEAM_C = "group:default/team-c";
 const RANGE = { from: new Date("2024-03-04T00:00:00Z"), to: new Date("2024-03-18T00:00:00Z") };
 const t = (iso: string) => new Date(`${iso}Z`);
 
-const deployments: [id: string, entityKey: string, finishedAt: string, status?: string][] = [
+const deployments: [id: string, entityKey: string, finishedAt: string, status?: "success" | "failure"][] = [
   ["a0", A, "2024-02-20T10:00:00"], // previous period
   ["a1", A, "2024-03-05T10:00:00"],
   ["a-failed", A, "2024-03-06T10:00:00", "failure"], // not a deployment

@@ -4,6 +4,7 @@ import type { CurrentUser } from "@/lib/auth/session";
 import { isOwnerTeamMember, teamOwnerKeys } from "@/lib/catalog/permissions";
 import { CatalogRefError, entityRefKey, parseEntityRef, stringifyEntityRef } from "@/lib/catalog/refs";
 import { db } from "@/lib/db";
+import type { ScaffolderRunStatus, ScaffolderStepStatus } from "@/lib/generated/prisma/enums";
 import { pickerKinds } from "@/lib/scaffolder/parameters";
 import { loadTemplate, type LoadedTemplate } from "@/lib/scaffolder/templates";
 
@@ -29,12 +30,12 @@ function canSeeRunDetails(viewer: Viewer, run: { createdById: string | null }, o
   return hasRole(viewer.role, "platform") || (!!run.createdById && run.createdById === viewer.id) || (!!ownerKey && isOwnerTeamMember(viewer, ownerKey));
 }
 
-export type RunStepView = { stepId: string; name: string; action: string; status: string; error: string | null; startedAt: string | null; finishedAt: string | null };
+export type RunStepView = { stepId: string; name: string; action: string; status: ScaffolderStepStatus; error: string | null; startedAt: string | null; finishedAt: string | null };
 export type RunView = {
   id: string;
   templateId: string;
   templateTitle: string;
-  status: string;
+  status: ScaffolderRunStatus;
   error: string | null;
   output: { links?: { title?: string; url?: string; icon?: string; entityRef?: string }[]; text?: { title?: string; content?: string }[] } | null;
   parameters: Record<string, unknown>;
@@ -90,7 +91,7 @@ export async function getRunView(runId: string, viewer: Viewer): Promise<RunView
   };
 }
 
-export type RunListItem = { id: string; templateTitle: string; status: string; error: string | null; createdBy: string | null; createdAt: Date; finishedAt: Date | null };
+export type RunListItem = { id: string; templateTitle: string; status: ScaffolderRunStatus; error: string | null; createdBy: string | null; createdAt: Date; finishedAt: Date | null };
 
 export const RUNS_PAGE_SIZE = 25;
 

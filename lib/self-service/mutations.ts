@@ -24,11 +24,8 @@ import { ensureLocalInfraRepo, infraRepo } from "@/lib/self-service/infra-repo";
 import { databaseRequestFormSchema, SERVICE_NAME_MAX, SERVICE_NAME_PATTERN, type DatabaseRequestFormInput } from "@/lib/self-service/rules";
 import { getEnv } from "@/lib/env";
 import { isFlagEnabled } from "@/lib/flags/evaluate";
-import { OPEN_STATUSES } from "@/lib/self-service/schemas";
+import { ACTIVE_STATUSES, canMoveRequest, isFinalRequestStatus, OPEN_STATUSES, type DatabaseRequestStatus } from "@/lib/self-service/status";
 import { queueDatabasePullRequest, queueScorecardEvaluation } from "@/lib/jobs/queue";
-
-/** Statuses in which a request still counts: another one for the same service and environment is refused. */
-export const ACTIVE_STATUSES = [...OPEN_STATUSES, "provisioned"];
 
 /** Shown, and returned by createDatabaseRequest, while the pave.self-service-submissions kill switch is off. */
 export const SUBMISSIONS_PAUSED_MESSAGE = "Self-service requests are paused by the platform team. Existing requests stay visible.";
@@ -36,7 +33,7 @@ export const SUBMISSIONS_PAUSED_MESSAGE = "Self-service requests are paused by t
 
 const requestPath = (id: string) => `/self-service/databases/${id}`;
 
-async function addEvent(tx: DbClient, requestId: string, status: string, actor: AuditActor, note?: string) {
+async function addEvent(tx: DbClient, requestId: string, status: DatabaseRequestStatus, actor: AuditActor, note?: string) {
   await tx.databaseRequestEvent.create({ data: { requestId, status, actorEmail: actor?.email ?? null, note: note ?? null } });
   await recordAudit(tx, { actor, action: `self_service.database.${status}`, target: { type: "database_request", id: requestId }, data: note ? { note } : undefined });
 }
@@ -91,7 +88,7 @@ export async function createDatabaseRequest(actor: CurrentUser, raw: unknown): P
     // One request at a time per service and environment, even when two arrive together.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${entity.key}|${input.environment}`}))`;
     const existing = await tx.databaseRequest.findFirst({
-      where: { entityKey: entity.key, environment: input.environment, status: { in: ACTIVE_STATUSES } },
+      where: { entityKey: entity.key, environment: input.environment, status: { in: [...ACTIVE_STATUSES] } },
       select: { id: true, status: true },
     });
     if (existing) {
@@ -210,7 +207,7 @@ export async function openDatabasePullRequest(requestId: string): Promise<"opene
 }
 
 /** How a request's reviews stand, with the requester's own approvals not counted. */
-export type ReviewOutcome = { status: string; reviewNote: string | null };
+export type ReviewOutcome = { status: Extract<DatabaseRequestStatus, "pr_opened" | "approved" | "changes_requested" | "provisioned" | "rejected">; reviewNote: string | null };
 
 /**
  * The request status a pull request's state means. Approvals by `requester` (their email,
@@ -237,8 +234,8 @@ export async function requesterIdentities(requestId: string, tx: DbClient = db):
 }
 
 /** Locks a request's row for the rest of the transaction, so decisions on it take turns. */
-async function lockRequest(tx: DbClient, requestId: string): Promise<{ status: string; prNumber: number | null; requestedById: string | null } | null> {
-  const rows = await tx.$queryRaw<{ status: string; pr_number: number | null; requested_by_id: string | null }[]>`
+async function lockRequest(tx: DbClient, requestId: string): Promise<{ status: DatabaseRequestStatus; prNumber: number | null; requestedById: string | null } | null> {
+  const rows = await tx.$queryRaw<{ status: DatabaseRequestStatus; pr_number: number | null; requested_by_id: string | null }[]>`
     SELECT status, pr_number, requested_by_id FROM database_requests WHERE id = ${requestId} FOR UPDATE`;
   const row = rows[0];
   return row ? { status: row.status, prNumber: row.pr_number, requestedById: row.requested_by_id } : null;
@@ -246,9 +243,14 @@ async function lockRequest(tx: DbClient, requestId: string): Promise<{ status: s
 
 async function applyStatusLocked(tx: DbClient, requestId: string, outcome: ReviewOutcome, actor: AuditActor, note?: string): Promise<boolean> {
   const current = await lockRequest(tx, requestId);
-  if (!current || current.status === "provisioned" || current.status === "rejected") return false;
+  if (!current || isFinalRequestStatus(current.status)) return false;
   await tx.databaseRequest.update({ where: { id: requestId }, data: { reviewNote: outcome.reviewNote } });
   if (current.status === outcome.status) return false;
+  // A request that never got its pull request has no reviews to follow.
+  if (!canMoveRequest(current.status, outcome.status)) {
+    log.warn({ requestId, from: current.status, to: outcome.status }, "refused an impossible request status change");
+    return false;
+  }
   await tx.databaseRequest.update({ where: { id: requestId }, data: { status: outcome.status } });
   await addEvent(tx, requestId, outcome.status, actor, note);
   return true;
@@ -273,7 +275,7 @@ async function queueProvisionedGrading(): Promise<void> {
 /** Re-reads open requests' pull requests (the periodic job that catches missed webhooks). */
 export async function reconcileDatabaseRequests(): Promise<{ checked: number; changed: number; requeued: number }> {
   const repo = infraRepo();
-  const open = await db.databaseRequest.findMany({ where: { status: { in: OPEN_STATUSES } }, select: { id: true, prNumber: true } });
+  const open = await db.databaseRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] } }, select: { id: true, prNumber: true } });
   let changed = 0;
   let requeued = 0;
   const writer = getGitWriter();
@@ -299,7 +301,7 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
  * reject. Decisions on one request are serialised on its row, and the requester may
  * neither approve nor merge their own request.
  */
-export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<string> {
+export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<DatabaseRequestStatus> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can review database requests.");
   const repo = infraRepo();
   if (!repo.local || !repo.localDir) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
@@ -310,7 +312,7 @@ export async function decideLocalRequest(actor: CurrentUser, requestId: string, 
       const request = await lockRequest(tx, requestId);
       if (!request) throw new AppError("NOT_FOUND", "That request no longer exists.");
       if (!request.prNumber) throw new AppError("CONFLICT", "The change request has not been opened yet. Try again in a moment.");
-      if (request.status === "provisioned" || request.status === "rejected") throw new AppError("CONFLICT", `This request is already ${request.status}.`);
+      if (isFinalRequestStatus(request.status)) throw new AppError("CONFLICT", `This request is already ${request.status}.`);
       if (request.requestedById === actor.id && (decision === "approve" || decision === "merge")) {
         throw new AppError("FORBIDDEN", `You asked for this database, so someone else on the platform team must ${decision} it.`);
       }

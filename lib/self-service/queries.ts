@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { teamOwnerKeys } from "@/lib/catalog/permissions";
-import { OPEN_STATUSES } from "@/lib/self-service/schemas";
+import { OPEN_STATUSES, type DatabaseRequestStatus } from "@/lib/self-service/status";
 
 const listSelect = {
   id: true,
@@ -28,7 +28,7 @@ export type RequestListItem = {
   engine: string;
   engineVersion: string;
   tier: string;
-  status: string;
+  status: DatabaseRequestStatus;
   prUrl: string | null;
   lastError: string | null;
   createdAt: Date;
@@ -49,7 +49,7 @@ export async function listMyRequests(user: CurrentUser): Promise<RequestListItem
 /** The platform team's queue: requests waiting for a decision, oldest first. */
 export async function listOpenRequests(): Promise<RequestListItem[]> {
   const rows = await db.databaseRequest.findMany({
-    where: { status: { in: OPEN_STATUSES } },
+    where: { status: { in: [...OPEN_STATUSES] } },
     orderBy: { createdAt: "asc" },
     take: 200,
     select: listSelect,

@@ -5,7 +5,7 @@ import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { AppError } from "@/lib/errors";
 import { getLocalPullRequest, listLocalPullRequests } from "@/lib/git/local-writer";
-import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "@/lib/self-service/mutations";
+import { applyRequestStatus, createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "@/lib/self-service/mutations";
 import { infraRepo } from "@/lib/self-service/infra-repo";
 import { createUser } from "@/tests/factories";
 import { resetDatabase } from "@/tests/reset";
@@ -140,6 +140,16 @@ describe("database requests in the embedded default (local infra repo)", () => {
     expect(await decideLocalRequest(pat, id, "request_changes")).toBe("changes_requested");
     await expect(decideLocalRequest(ada, id, "merge")).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await db.databaseRequest.findUniqueOrThrow({ where: { id } })).status).toBe("changes_requested");
+  });
+
+  it("refuses an impossible status change, such as reviving a failed request", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const { id } = await createDatabaseRequest(max, form());
+    // Before its pull request exists, a review cannot apply.
+    expect(await applyRequestStatus(id, { status: "approved", reviewNote: null }, null)).toBe(false);
+    await db.databaseRequest.update({ where: { id }, data: { status: "failed" } });
+    expect(await applyRequestStatus(id, { status: "provisioned", reviewNote: null }, null)).toBe(false);
+    expect((await db.databaseRequest.findUniqueOrThrow({ where: { id } })).status).toBe("failed");
   });
 
   it("refuses a second request for the same service and environment, linking the first", async () => {

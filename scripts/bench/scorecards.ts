@@ -88,7 +88,7 @@ await step("seeded repository facts (80%), docs sites (30%) and database request
     `INSERT INTO database_requests (id, entity_key, service_name, owner, environment, engine, engine_version, tier, backup_retention_days,
                                     multi_az, justification, status, branch, file_path, hcl, updated_at)
      SELECT 'db-' || id, key, name, owner, (ARRAY['prod', 'prod', 'staging'])[1 + floor(random() * 3)::int], 'postgres', '16', 'small',
-            (ARRAY[7, 14, 30, 3])[1 + floor(random() * 4)::int], true, 'bench', (ARRAY['provisioned', 'provisioned', 'pr_opened'])[1 + floor(random() * 3)::int],
+            (ARRAY[7, 14, 30, 3])[1 + floor(random() * 4)::int], true, 'bench', (ARRAY['provisioned', 'provisioned', 'pr_opened']::"DatabaseRequestStatus"[])[1 + floor(random() * 3)::int],
             'pave/db/' || name, 'terraform/' || name || '.tf', '# bench', now()
      FROM entities WHERE kind = 'Component' AND random() < 0.25`,
   );

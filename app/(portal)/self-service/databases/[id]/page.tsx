@@ -9,13 +9,14 @@ import { hasRole } from "@/lib/auth/roles";
 import { entityHrefFromKey } from "@/lib/catalog/paths";
 import { getRequestDetail } from "@/lib/self-service/queries";
 import { infraRepo } from "@/lib/self-service/infra-repo";
+import { isFinalRequestStatus, type DatabaseRequestStatus } from "@/lib/self-service/status";
 import { StatusBadge } from "@/components/self-service/status-badge";
 import { DecisionButtons } from "./_components/decision-buttons";
 import { formatUtc } from "@/components/relative-time";
 
 export const metadata: Metadata = { title: "Database request" };
 
-const STEPS = [
+const STEPS: { status: DatabaseRequestStatus; label: string }[] = [
   { status: "submitted", label: "Submitted" },
   { status: "pr_opened", label: "Pull request opened" },
   { status: "approved", label: "Approved" },
@@ -30,7 +31,7 @@ export default async function DatabaseRequestPage({ params }: { params: Promise<
   const reached = new Set(request.events.map((e) => e.status));
   const ended = request.status === "rejected" || request.status === "failed";
   const local = infraRepo().local;
-  const canDecide = local && hasRole(user.role, "platform") && !!request.prNumber && !["provisioned", "rejected", "failed"].includes(request.status);
+  const canDecide = local && hasRole(user.role, "platform") && !!request.prNumber && !isFinalRequestStatus(request.status);
 
   return (
     <>
