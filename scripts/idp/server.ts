@@ -27,6 +27,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 
+import { errorPage, homePage, loggedOutPage, loginPage, logoutPage } from "./pages";
 import { demoUsers, type DemoUser } from "./users";
 
 export type { DemoUser } from "./users";
@@ -68,86 +69,14 @@ export type BuiltinIdp = {
 };
 
 /* ------------------------------------------------------------------------------------
- * The slice of oidc-provider's API used here. The package ships no TypeScript types.
+ * oidc-provider's types (from @types/oidc-provider), under the names used below.
  * ---------------------------------------------------------------------------------- */
 
+type OidcProviderModule = typeof import("oidc-provider");
+type OidcProvider = import("oidc-provider").default;
+type OidcKoaContext = import("oidc-provider").KoaContextWithOIDC;
+type InteractionDetails = Awaited<ReturnType<OidcProvider["interactionDetails"]>>;
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
-
-interface OidcGrant {
-  accountId?: string;
-  clientId?: string;
-  addOIDCScope(scope: string): void;
-  addOIDCClaims(claims: string[]): void;
-  addResourceScope(resource: string, scope: string): void;
-  save(): Promise<string>;
-}
-
-interface OidcGrantClass {
-  new (init: { accountId: string; clientId: string }): OidcGrant;
-  find(id: string): Promise<OidcGrant | undefined>;
-}
-
-interface OidcKoaContext {
-  method: string;
-  path: string;
-  host: string;
-  status: number;
-  type: string;
-  body: unknown;
-  oidc: {
-    client?: { clientId: string; clientName?: string };
-    account?: { accountId: string };
-    session?: { accountId?: string; grantIdFor(clientId: string): string | undefined };
-    result?: { login?: unknown; consent?: { grantId?: string } };
-    params?: Record<string, unknown>;
-    requestParamOIDCScopes: Set<string>;
-    provider: { Grant: OidcGrantClass };
-  };
-}
-
-interface InteractionDetails {
-  uid: string;
-  prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
-  params: Record<string, unknown>;
-  session?: { accountId?: string };
-  grantId?: string;
-}
-
-interface OidcProvider {
-  callback(): NodeHandler;
-  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
-  interactionFinished(
-    req: IncomingMessage,
-    res: ServerResponse,
-    result: Record<string, unknown>,
-    options?: { mergeWithLastSubmission?: boolean },
-  ): Promise<void>;
-  on(event: "server_error", listener: (ctx: OidcKoaContext, err: unknown) => void): unknown;
-  Grant: OidcGrantClass;
-}
-
-type CheckFn = (ctx: OidcKoaContext) => boolean | Promise<boolean>;
-
-interface OidcCheckClass {
-  new (reason: string, description: string, error: string, check: CheckFn): object;
-  REQUEST_PROMPT: boolean;
-  NO_NEED_TO_PROMPT: boolean;
-}
-
-interface OidcPrompt {
-  name: string;
-  checks: { add(check: object): void };
-}
-
-interface OidcPolicy extends Array<OidcPrompt> {
-  get(name: string): OidcPrompt | undefined;
-}
-
-interface OidcProviderModule {
-  default: new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
-  interactionPolicy: { base(): OidcPolicy; Check: OidcCheckClass };
-  errors: { SessionNotFound: new (...args: never[]) => Error };
-}
 
 interface MemoryAdapterModule {
   createMemoryAdapter(clockTolerance?: number): unknown;
@@ -652,19 +581,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /* ------------------------------------------------------------------------------------
- * HTML
+ * Sending pages (their HTML is in pages.ts)
  * ---------------------------------------------------------------------------------- */
-
-export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-const PAGE_TITLE = "Sign in to Pave (built-in demo identity provider)";
 
 // No form-action: browsers apply it to the redirects that follow a form post, and the
 // sign-in form ends in a redirect to the app.
@@ -694,133 +612,3 @@ function sendHtml(
   res.end(body);
 }
 
-const STYLES = `
-:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1b1f24;--muted:#5b6470;--border:#d6dae0;--accent:#2f5bd3;--accent-bg:#eef2fd;--danger:#b42318}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1115;--card:#181b21;--text:#e8eaed;--muted:#a2a9b4;--border:#2d323b;--accent:#8fb0ff;--accent-bg:#1d2535;--danger:#ff8a80}}
-*{box-sizing:border-box}
-body{margin:0;min-height:100vh;display:flex;align-items:flex-start;justify-content:center;padding:3rem 1rem;background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-main{width:100%;max-width:34rem;background:var(--card);border:1px solid var(--border);border-radius:12px;padding:2rem}
-.badge{display:inline-block;font-size:.75rem;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);border:1px solid var(--border);border-radius:999px;padding:.1rem .6rem;margin:0 0 .75rem}
-h1{font-size:1.5rem;line-height:1.25;margin:0 0 .5rem}
-h2{font-size:1rem;margin:1.5rem 0 .75rem}
-p{margin:0 0 .75rem}
-.muted{color:var(--muted)}
-ul{list-style:none;margin:0;padding:0;display:grid;gap:.75rem}
-form{margin:0}
-button{font:inherit;color:inherit;cursor:pointer}
-.user{width:100%;text-align:left;display:grid;gap:.15rem;padding:.85rem 1rem;background:var(--card);border:1px solid var(--border);border-radius:10px}
-.user:hover{border-color:var(--accent);background:var(--accent-bg)}
-.user:focus-visible,.link:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.name{font-weight:600}
-.email,.groups{color:var(--muted);font-size:.9rem}
-.groups code{font:inherit}
-.link{background:none;border:0;padding:0;color:var(--accent);text-decoration:underline}
-a{color:var(--accent)}
-.actions{margin-top:1.5rem;display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
-.primary{padding:.55rem 1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:var(--card);font-weight:600}
-.error h1{color:var(--danger)}
-`;
-
-function layout(title: string, main: string, extraHead = ""): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLES}</style>${extraHead}
-</head>
-<body>
-<main>
-${main}
-</main>
-</body>
-</html>
-`;
-}
-
-function loginPage(uid: string, users: DemoUser[]): string {
-  const base = `/interaction/${encodeURIComponent(uid)}`;
-  const items = users
-    .map((user) => {
-      const groups = user.groups.length
-        ? user.groups.map((g) => `<code>${escapeHtml(g)}</code>`).join(", ")
-        : "none";
-      return `<li><form method="post" action="${escapeHtml(`${base}/login`)}">
-<input type="hidden" name="account" value="${escapeHtml(user.id)}">
-<button type="submit" class="user">
-<span class="name">${escapeHtml(user.name)}</span>
-<span class="email">${escapeHtml(user.email)}</span>
-<span>${escapeHtml(user.description)}</span>
-<span class="groups">Groups: ${groups}</span>
-</button>
-</form></li>`;
-    })
-    .join("\n");
-  return layout(
-    PAGE_TITLE,
-    `<p class="badge">Development only</p>
-<h1>Sign in to Pave</h1>
-<p>This is Pave's built-in development identity provider, so you can sign in without any setup; in production, Pave signs you in through your company SSO.</p>
-<h2 id="choose">Choose a demo user</h2>
-<ul aria-labelledby="choose">
-${items}
-</ul>
-<div class="actions">
-<form method="post" action="${escapeHtml(`${base}/abort`)}"><button type="submit" class="link">Cancel sign-in</button></form>
-</div>`,
-  );
-}
-
-function errorPage(title: string, message: string, appOrigin: string, retryUid?: string): string {
-  const retry = retryUid
-    ? `<a href="/interaction/${escapeHtml(encodeURIComponent(retryUid))}">Choose a demo user again</a>`
-    : "";
-  return layout(
-    `${title} – Pave built-in identity provider`,
-    `<div class="error">
-<p class="badge">Pave built-in identity provider</p>
-<h1>${escapeHtml(title)}</h1>
-<p>${escapeHtml(message)}</p>
-<div class="actions">${retry}<a href="${escapeHtml(appOrigin)}">Back to Pave (${escapeHtml(appOrigin)})</a></div>
-</div>`,
-  );
-}
-
-function homePage(issuer: string, appOrigin: string): string {
-  const discovery = `${issuer}/.well-known/openid-configuration`;
-  return layout(
-    "Pave built-in identity provider",
-    `<p class="badge">Development only</p>
-<h1>Pave built-in identity provider</h1>
-<p>This development identity provider is running. Sign in from Pave; in production, Pave uses your company SSO instead.</p>
-<p class="muted">Issuer: <code>${escapeHtml(issuer)}</code><br>Discovery: <a href="${escapeHtml(discovery)}">${escapeHtml(discovery)}</a></p>
-<div class="actions"><a href="${escapeHtml(appOrigin)}">Open Pave</a></div>`,
-  );
-}
-
-// `form` is oidc-provider's own hidden form (id "op.logoutForm", with its xsrf token).
-function logoutPage(form: string): string {
-  return layout(
-    "Sign out – Pave built-in identity provider",
-    `<p class="badge">Pave built-in identity provider</p>
-<h1>Sign out of the demo identity provider?</h1>
-<p>You will need to choose a demo user again the next time you sign in.</p>
-${form}
-<div class="actions">
-<button autofocus type="submit" class="primary" form="op.logoutForm" name="logout" value="yes">Sign out</button>
-<button type="submit" class="link" form="op.logoutForm">Stay signed in</button>
-</div>`,
-  );
-}
-
-function loggedOutPage(appOrigin: string): string {
-  return layout(
-    "Signed out – Pave built-in identity provider",
-    `<p class="badge">Pave built-in identity provider</p>
-<h1>You are signed out</h1>
-<p>You have been signed out of the built-in demo identity provider.</p>
-<div class="actions"><a href="${escapeHtml(appOrigin)}">Back to Pave</a></div>`,
-  );
-}
