@@ -2,12 +2,12 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { getCurrentUser } from "@/lib/auth/session";
 import { CatalogRefError, entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
-import { db } from "@/lib/db";
 import { GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { DEFAULT_PROFILE, isProfileId, PROFILE_IDS } from "@/lib/dora/benchmarks";
 import { resolveService } from "@/lib/dora/ingest";
 import { getDoraReport, type Scope } from "@/lib/dora/metrics";
+import { hasCatalogGroup } from "@/lib/dora/queries";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
 import { failedAuth, tooManyFailedAttempts } from "@/lib/rate-limit";
 
@@ -43,8 +43,7 @@ async function scopeOf(params: URLSearchParams): Promise<Scope | Response> {
       if (err instanceof CatalogRefError) return error(400, `team: ${err.message}`);
       throw err;
     }
-    const found = await db.entity.findUnique({ where: { key: owner }, select: { kind: true } });
-    return found?.kind.toLowerCase() === "group" ? { kind: "team", owner } : error(404, `No catalog group named "${team}".`);
+    return (await hasCatalogGroup(owner)) ? { kind: "team", owner } : error(404, `No catalog group named "${team}".`);
   }
   return { kind: "organisation" };
 }
