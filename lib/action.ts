@@ -1,5 +1,8 @@
 import "server-only";
+import { revalidatePath } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
+// Not re-exported by next/navigation; the one way to tell redirect() from notFound() and forbidden().
+import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { hasRole, type Role } from "@/lib/auth/roles";
@@ -11,6 +14,9 @@ export type ActionResult<T = void> =
   | { ok: true; data: T }
   | { ok: false; error: string; details?: string[]; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
 
+/** A path whose cached pages are refreshed, as `revalidatePath` takes it: a page, or with `type: "layout"` everything under it. */
+export type RevalidateTarget = string | { path: string; type: "layout" | "page" };
+
 type ActionConfig<S extends z.ZodType, T> = {
   /** Used in logs, e.g. "admin.revoke-sessions". */
   name: string;
@@ -18,6 +24,18 @@ type ActionConfig<S extends z.ZodType, T> = {
   role: Role;
   schema: S;
   run: (input: z.output<S>, ctx: { user: CurrentUser }) => Promise<T>;
+  /**
+   * What to revalidate once run() has succeeded, including when it ends in redirect().
+   * A function gets the input and run()'s result; the result is undefined when run() redirected.
+   * Nothing is revalidated when the input is refused or run() fails.
+   */
+  revalidate?: RevalidateTarget[] | ((input: z.output<S>, result: T | undefined) => RevalidateTarget[]);
+};
+
+/** What an action needs from Next: who is signed in, and how to revalidate. Replaced only in tests. */
+type ActionDeps = {
+  currentUser: () => Promise<CurrentUser | null>;
+  revalidatePath: (path: string, type?: "layout" | "page") => void;
 };
 
 /** Turns FormData into a plain object; a key sent twice becomes a list. Next's internal keys are dropped. */
@@ -44,8 +62,26 @@ function echoValues(input: Record<string, unknown>): Record<string, string> {
  * useActionState (prevState, formData) or called directly with a plain object.
  */
 export function defineAction<S extends z.ZodType, T>(config: ActionConfig<S, T>) {
+  return buildAction(config, { currentUser: getCurrentUser, revalidatePath });
+}
+
+/** defineAction with another session lookup and revalidation. Only for tests (both need a Next request); actions use defineAction. */
+export function defineActionWith(deps: ActionDeps) {
+  return <S extends z.ZodType, T>(config: ActionConfig<S, T>) => buildAction(config, deps);
+}
+
+function revalidateAfter<S extends z.ZodType, T>(config: ActionConfig<S, T>, deps: ActionDeps, input: z.output<S>, result: T | undefined) {
+  if (!config.revalidate) return;
+  const targets = typeof config.revalidate === "function" ? config.revalidate(input, result) : config.revalidate;
+  for (const target of targets) {
+    if (typeof target === "string") deps.revalidatePath(target);
+    else deps.revalidatePath(target.path, target.type);
+  }
+}
+
+function buildAction<S extends z.ZodType, T>(config: ActionConfig<S, T>, deps: ActionDeps) {
   return async function action(_prev: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
-    const user = await getCurrentUser();
+    const user = await deps.currentUser();
     if (!user) redirect("/sign-in");
     if (!hasRole(user.role, config.role)) {
       log.warn({ action: config.name, userId: user.id, role: user.role }, "action refused: missing role");
@@ -64,8 +100,14 @@ export function defineAction<S extends z.ZodType, T>(config: ActionConfig<S, T>)
     }
 
     try {
-      return { ok: true, data: await config.run(parsed.data, { user }) };
+      const data = await config.run(parsed.data, { user });
+      revalidateAfter(config, deps, parsed.data, data);
+      return { ok: true, data };
     } catch (error) {
+      // redirect() ends a successful run by throwing, so its paths are revalidated here,
+      // before the redirect leaves the action (Next sends both in the one response).
+      // notFound() and forbidden() are not successes: they revalidate nothing.
+      if (isRedirectError(error)) revalidateAfter(config, deps, parsed.data, undefined);
       unstable_rethrow(error); // redirect() and notFound() from run() are control flow, not failures
       if (error instanceof AppError) {
         const fieldErrors = Object.keys(error.fields).length ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k, [v]])) : undefined;

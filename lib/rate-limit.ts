@@ -71,11 +71,3 @@ export const failedAuth = {
     return taken.ok ? null : taken.retryAfterSeconds;
   },
 };
-
-/** The 429 answer for an address that failed its token checks too often. */
-export function tooManyFailedAttempts(retryAfterSeconds: number): Response {
-  return Response.json(
-    { error: "Too many requests with a wrong token from this address; wait and try again." },
-    { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
-  );
-}

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { defineAction } from "@/lib/action";
 import { revokeSessionsSchema } from "@/lib/admin/schemas";
 import { revokeUserSessions } from "@/lib/admin/mutations";
@@ -9,9 +8,8 @@ export const revokeSessionsAction = defineAction({
   name: "admin.revoke-sessions",
   role: "admin",
   schema: revokeSessionsSchema,
+  revalidate: ["/admin"],
   async run({ userId }, { user }) {
-    const result = await revokeUserSessions(user, userId);
-    revalidatePath("/admin");
-    return result;
+    return revokeUserSessions(user, userId);
   },
 });

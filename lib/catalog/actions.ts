@@ -2,19 +2,22 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { defineAction } from "@/lib/action";
+import { defineAction, type RevalidateTarget } from "@/lib/action";
 import { componentFormSchema, entityKeySchema, importYamlSchema, locationIdSchema, locationSchema, templateSourceSchema } from "@/lib/catalog/schemas";
 import { addLocation, deleteEntity, deleteLocation, importCatalogYaml, refreshLocation, saveComponent, setTemplateSource } from "@/lib/catalog/mutations";
 import { AppError } from "@/lib/errors";
 import { entityHrefFromKey } from "@/lib/catalog/paths";
 
+// Every catalog page (list, entity pages, locations) may show what changed.
+const CATALOG: RevalidateTarget = { path: "/catalog", type: "layout" };
+
 export const importYamlAction = defineAction({
   name: "catalog.import-yaml",
   role: "platform",
   schema: importYamlSchema,
+  revalidate: [CATALOG],
   async run({ yaml }, { user }) {
     const summary = await importCatalogYaml(user, yaml);
-    revalidatePath("/catalog", "layout");
     return { created: summary.created, updated: summary.updated };
   },
 });
@@ -23,9 +26,9 @@ export const addLocationAction = defineAction({
   name: "catalog.add-location",
   role: "platform",
   schema: locationSchema,
+  revalidate: [CATALOG],
   async run({ target, templateSource }, { user }) {
     const { summary } = await addLocation(user, target, { templateSource });
-    revalidatePath("/catalog", "layout");
     return { created: summary.created, updated: summary.updated };
   },
 });
@@ -34,6 +37,8 @@ export const refreshLocationAction = defineAction({
   name: "catalog.refresh-location",
   role: "platform",
   schema: locationIdSchema,
+  // Not the revalidate option: a failed refresh is recorded on the location and its
+  // entities too, so the pages must show it although the action fails.
   async run({ locationId }, { user }) {
     const result = await refreshLocation(locationId, user);
     revalidatePath("/catalog", "layout");
@@ -46,10 +51,9 @@ export const setTemplateSourceAction = defineAction({
   name: "catalog.template-source",
   role: "platform",
   schema: templateSourceSchema,
+  revalidate: ["/catalog/locations", "/create"],
   async run({ locationId, enabled }, { user }) {
     await setTemplateSource(user, locationId, enabled);
-    revalidatePath("/catalog/locations");
-    revalidatePath("/create");
     return { enabled };
   },
 });
@@ -58,10 +62,9 @@ export const deleteLocationAction = defineAction({
   name: "catalog.delete-location",
   role: "platform",
   schema: locationIdSchema,
+  revalidate: [CATALOG],
   async run({ locationId }, { user }) {
-    const result = await deleteLocation(user, locationId);
-    revalidatePath("/catalog", "layout");
-    return result;
+    return deleteLocation(user, locationId);
   },
 });
 
@@ -70,9 +73,9 @@ export const saveComponentAction = defineAction({
   name: "catalog.save-component",
   role: "member",
   schema: componentFormSchema,
+  revalidate: [CATALOG],
   async run(input, { user }) {
     const { key } = await saveComponent(user, input);
-    revalidatePath("/catalog", "layout");
     redirect(entityHrefFromKey(key));
   },
 });
@@ -81,9 +84,9 @@ export const deleteEntityAction = defineAction({
   name: "catalog.delete-entity",
   role: "member",
   schema: entityKeySchema,
+  revalidate: [CATALOG],
   async run({ key }, { user }) {
     await deleteEntity(user, key);
-    revalidatePath("/catalog", "layout");
     redirect("/catalog");
   },
 });

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/action";
 import { createIngestToken, revokeIngestToken } from "@/lib/dora/tokens";
@@ -22,10 +21,9 @@ export const createIngestTokenAction = defineAction({
   name: "dora.create-ingest-token",
   role: "admin",
   schema: createIngestTokenSchema,
+  revalidate: ["/admin"],
   async run({ name }, { user }) {
-    const token = await createIngestToken(user, name);
-    revalidatePath("/admin");
-    return token;
+    return createIngestToken(user, name);
   },
 });
 
@@ -33,9 +31,8 @@ export const revokeIngestTokenAction = defineAction({
   name: "dora.revoke-ingest-token",
   role: "admin",
   schema: revokeIngestTokenSchema,
+  revalidate: ["/admin"],
   async run({ id }, { user }) {
-    const result = await revokeIngestToken(user, id);
-    revalidatePath("/admin");
-    return result;
+    return revokeIngestToken(user, id);
   },
 });

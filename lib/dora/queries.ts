@@ -26,3 +26,9 @@ export async function listTeamServices(owner: string, client: DbClient = db): Pr
 export function teamOwnerKey(team: string): string {
   return `group:default/${team.toLowerCase()}`;
 }
+
+/** Whether the catalog has a Group with this ref key. */
+export async function hasCatalogGroup(key: string, client: DbClient = db): Promise<boolean> {
+  const entity = await client.entity.findUnique({ where: { key }, select: { kind: true } });
+  return entity?.kind.toLowerCase() === "group";
+}

@@ -1,24 +1,23 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { defineAction } from "@/lib/action";
+import { defineAction, type RevalidateTarget } from "@/lib/action";
 import { entityHrefFromKey } from "@/lib/catalog/paths";
 import { setServiceFlagRollout, toggleServiceFlag } from "@/lib/flags/mutations";
 import { setRolloutSchema, toggleFlagSchema } from "@/lib/flags/schemas";
 
-function revalidate(entityKey: string) {
-  revalidatePath("/flags");
-  revalidatePath(entityHrefFromKey(entityKey));
+// The Flags section and the page of the service that owns the flag (which may not be the one it was switched from).
+function revalidate(_input: unknown, result: { entityKey: string } | undefined): RevalidateTarget[] {
+  return result ? ["/flags", entityHrefFromKey(result.entityKey)] : [];
 }
 
 export const toggleFlagAction = defineAction({
   name: "flags.toggle",
   role: "member",
   schema: toggleFlagSchema,
+  revalidate,
   async run(input, { user }) {
     const { entityKey } = await toggleServiceFlag(user, input);
-    revalidate(entityKey);
-    return { enabled: input.enabled };
+    return { enabled: input.enabled, entityKey };
   },
 });
 
@@ -26,9 +25,9 @@ export const setRolloutAction = defineAction({
   name: "flags.rollout",
   role: "member",
   schema: setRolloutSchema,
+  revalidate,
   async run(input, { user }) {
     const { entityKey } = await setServiceFlagRollout(user, input);
-    revalidate(entityKey);
-    return { rollout: input.rollout };
+    return { rollout: input.rollout, entityKey };
   },
 });

@@ -1,21 +1,23 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { defineAction } from "@/lib/action";
+import { defineAction, type RevalidateTarget } from "@/lib/action";
 import { createScorecard, deleteScorecard, requestEvaluation, updateScorecard } from "@/lib/scorecards/mutations";
 import { deleteScorecardSchema, scorecardYamlSchema, updateScorecardSchema } from "@/lib/scorecards/schemas";
 
 // The pages navigate themselves from the returned name, so the actions return data.
 
+const SCORECARDS: RevalidateTarget = { path: "/scorecards", type: "layout" };
+// A scorecard's results show on every entity page too.
+const CATALOG: RevalidateTarget = { path: "/catalog", type: "layout" };
+
 export const createScorecardAction = defineAction({
   name: "scorecards.create",
   role: "admin",
   schema: scorecardYamlSchema,
+  revalidate: [SCORECARDS],
   async run({ yaml }, { user }) {
-    const result = await createScorecard(user, yaml);
-    revalidatePath("/scorecards", "layout");
-    return result;
+    return createScorecard(user, yaml);
   },
 });
 
@@ -23,11 +25,9 @@ export const updateScorecardAction = defineAction({
   name: "scorecards.update",
   role: "admin",
   schema: updateScorecardSchema,
+  revalidate: [SCORECARDS, CATALOG],
   async run({ name, yaml }, { user }) {
-    const result = await updateScorecard(user, name, yaml);
-    revalidatePath("/scorecards", "layout");
-    revalidatePath("/catalog", "layout");
-    return result;
+    return updateScorecard(user, name, yaml);
   },
 });
 
@@ -35,11 +35,9 @@ export const deleteScorecardAction = defineAction({
   name: "scorecards.delete",
   role: "admin",
   schema: deleteScorecardSchema,
+  revalidate: [SCORECARDS, CATALOG],
   async run({ name }, { user }) {
-    const result = await deleteScorecard(user, name);
-    revalidatePath("/scorecards", "layout");
-    revalidatePath("/catalog", "layout");
-    return result;
+    return deleteScorecard(user, name);
   },
 });
 

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction } from "@/lib/action";
@@ -13,9 +12,9 @@ export const requestDatabaseAction = defineAction({
   name: "self-service.request-database",
   role: "member",
   schema: z.record(z.string().max(50), z.unknown()),
+  revalidate: ["/self-service"],
   async run(input, { user }) {
     const { id } = await createDatabaseRequest(user, input);
-    revalidatePath("/self-service");
     redirect(`/self-service/databases/${id}`);
   },
 });
@@ -24,10 +23,8 @@ export const decideRequestAction = defineAction({
   name: "self-service.decide",
   role: "platform",
   schema: requestDecisionSchema,
+  revalidate: ({ requestId }) => [`/self-service/databases/${requestId}`, "/self-service"],
   async run({ requestId, decision }, { user }) {
-    const status = await decideLocalRequest(user, requestId, decision);
-    revalidatePath(`/self-service/databases/${requestId}`);
-    revalidatePath("/self-service");
-    return { status };
+    return { status: await decideLocalRequest(user, requestId, decision) };
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvHref, overviewHref, parseCsvFilters, parseOverviewState, scorecardHref, scorecardNameSchema } from "./filters";
+import { csvHref, overviewHref, parseOverviewState, scorecardFilterSchema, scorecardHref, scorecardNameSchema } from "./filters";
 
 describe("scorecard overview URL state", () => {
   it("reads filters, level and page, and drops what it can't read", () => {
@@ -31,12 +31,12 @@ describe("scorecard overview URL state", () => {
   });
 
   it("refuses malformed CSV filters and names", () => {
-    expect(parseCsvFilters(new URLSearchParams("owner=group:default/team-a&lifecycle=production"))).toEqual({
-      ok: true,
-      filter: { owner: "group:default/team-a", lifecycle: "production" },
+    expect(scorecardFilterSchema.safeParse({ owner: "group:default/team-a", lifecycle: "production" })).toEqual({
+      success: true,
+      data: { owner: "group:default/team-a", lifecycle: "production" },
     });
-    expect(parseCsvFilters(new URLSearchParams("system=oops"))).toMatchObject({ ok: false, error: expect.stringContaining("system") });
-    expect(parseCsvFilters(new URLSearchParams("owner="))).toEqual({ ok: true, filter: {} });
+    expect(scorecardFilterSchema.safeParse({ system: "oops" }).error?.issues).toEqual([expect.objectContaining({ path: ["system"] })]);
+    expect(scorecardFilterSchema.safeParse({ owner: "" })).toEqual({ success: true, data: {} });
     expect(scorecardNameSchema.safeParse("production-readiness").success).toBe(true);
     expect(scorecardNameSchema.safeParse("../etc").success).toBe(false);
   });

@@ -3,7 +3,8 @@ import { cleanScorecardFilter, NO_LEVEL_ID, scorecardNameSchema } from "@/lib/sc
 
 /**
  * The overview's URL state (?owner=&system=&lifecycle=&level=&page=), shared by the
- * overview page (which ignores what it can't read) and the CSV route (which refuses it).
+ * overview page (which ignores what it can't read) and the CSV route (which refuses it, through
+ * scorecardFilterSchema as its query schema).
  */
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -47,15 +48,6 @@ type Params = Record<string, string | string[] | undefined>;
 export function parseOverviewState(params: Params): OverviewState {
   return overviewSchema.parse(params);
 }
-
-/** Filter params for the CSV export; a value that is present but malformed is an error. */
-export function parseCsvFilters(params: URLSearchParams): { ok: true; filter: ScorecardFilters } | { ok: false; error: string } {
-  const parsed = scorecardFilterSchema.safeParse(Object.fromEntries(params.entries()));
-  if (parsed.success) return { ok: true, filter: parsed.data };
-  const issue = parsed.error.issues[0];
-  return { ok: false, error: `${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"}` };
-}
-
 
 function toParams(state: Partial<OverviewState>): URLSearchParams {
   const params = new URLSearchParams();

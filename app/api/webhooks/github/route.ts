@@ -1,28 +1,33 @@
 import { getEnv } from "@/lib/env";
-import { readBodyLimited } from "@/lib/http/body";
+import { AppError } from "@/lib/errors";
+import { defineRoute, errorResponse } from "@/lib/http/route";
 import { log } from "@/lib/log";
 import { handleGitHubWebhook } from "@/lib/self-service/webhooks";
 import { MAX_WEBHOOK_BYTES, parseGitHubWebhook } from "@/lib/webhooks/github";
 
 export const dynamic = "force-dynamic";
 
-// GitHub's webhooks. No session: the HMAC signature (GITHUB_WEBHOOK_SECRET) is the check.
-export async function POST(request: Request) {
-  const secret = getEnv().GITHUB_WEBHOOK_SECRET;
-  if (!secret) return Response.json({ error: "Webhooks are not configured (GITHUB_WEBHOOK_SECRET is unset)." }, { status: 503 });
-  // Size first, then the signature: an unsigned 50 MB body is refused without being read.
-  const raw = await readBodyLimited(request, MAX_WEBHOOK_BYTES);
-  if (raw === null) return Response.json({ error: `The payload is larger than ${MAX_WEBHOOK_BYTES} bytes.` }, { status: 413 });
-  const parsed = parseGitHubWebhook(request.headers, raw, secret);
-  if (!parsed.ok) {
-    log.warn({ status: parsed.status, delivery: request.headers.get("x-github-delivery")?.slice(0, 100) }, "webhook refused");
-    return Response.json({ error: parsed.message }, { status: parsed.status });
-  }
-  try {
-    const result = await handleGitHubWebhook(parsed.deliveryId, parsed.event, parsed.payload);
-    return Response.json(result);
-  } catch (error) {
-    log.error({ err: error, delivery: parsed.deliveryId, event: parsed.event }, "webhook handling failed");
-    return Response.json({ error: "The delivery could not be processed. GitHub may redeliver it." }, { status: 500 });
-  }
-}
+// GitHub's webhooks. No session: the HMAC signature (GITHUB_WEBHOOK_SECRET) is the check,
+// over the exact bytes sent, so the body is read as text; an oversized one is refused
+// before it is read in full.
+export const POST = defineRoute({
+  name: "webhooks.github",
+  auth: "none",
+  body: { limit: MAX_WEBHOOK_BYTES, text: true },
+  async handle({ request, body }) {
+    const secret = getEnv().GITHUB_WEBHOOK_SECRET;
+    if (!secret) throw new AppError("UNAVAILABLE", "Webhooks are not configured (GITHUB_WEBHOOK_SECRET is unset).");
+    const parsed = parseGitHubWebhook(request.headers, body, secret);
+    if (!parsed.ok) {
+      log.warn({ status: parsed.status, delivery: request.headers.get("x-github-delivery")?.slice(0, 100) }, "webhook refused");
+      return errorResponse(parsed.status, parsed.message);
+    }
+    try {
+      return Response.json(await handleGitHubWebhook(parsed.deliveryId, parsed.event, parsed.payload));
+    } catch (err) {
+      // GitHub shows this answer in the delivery's log; it says what the sender can do.
+      log.error({ err, delivery: parsed.deliveryId, event: parsed.event }, "webhook handling failed");
+      return errorResponse(500, "The delivery could not be processed. GitHub may redeliver it.");
+    }
+  },
+});

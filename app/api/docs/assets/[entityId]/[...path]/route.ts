@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth/session";
 import { getDocsAsset } from "@/lib/docs/queries";
+import { AppError } from "@/lib/errors";
+import { defineRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({
+const assetParamsSchema = z.object({
   entityId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   path: z
     .array(z.string().min(1).max(255).refine((segment) => segment !== "." && segment !== ".." && !/[\u0000-\u001f\\/]/.test(segment)))
@@ -12,24 +13,25 @@ const paramsSchema = z.object({
     .max(32),
 });
 
-const notFound = () => Response.json({ error: "No such file" }, { status: 404 });
-
 // Images of built docs, from Postgres. Repository authors control these bytes (SVG can
 // carry script), so the response can never run anything: a fixed type, no sniffing, and
 // a sandboxing CSP for anyone who opens the URL directly.
-export async function GET(_request: Request, { params }: { params: Promise<{ entityId: string; path: string[] }> }) {
-  if (!(await getCurrentUser())) return Response.json({ error: "Sign in required" }, { status: 401 });
-  const parsed = paramsSchema.safeParse(await params);
-  if (!parsed.success) return notFound();
-  const asset = await getDocsAsset(parsed.data.entityId, parsed.data.path.join("/"));
-  if (!asset) return notFound();
-  return new Response(Buffer.from(asset.bytes), {
-    headers: {
-      "content-type": asset.contentType,
-      "content-length": String(asset.bytes.length),
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-      "cache-control": "private, max-age=300",
-    },
-  });
-}
+export const GET = defineRoute({
+  name: "docs.asset",
+  auth: "session",
+  async handle({ params }) {
+    // A path that cannot name a file is answered like a missing file, not with a 400.
+    const parsed = assetParamsSchema.safeParse(params);
+    const asset = parsed.success ? await getDocsAsset(parsed.data.entityId, parsed.data.path.join("/")) : null;
+    if (!asset) throw new AppError("NOT_FOUND", "No such file");
+    return new Response(Buffer.from(asset.bytes), {
+      headers: {
+        "content-type": asset.contentType,
+        "content-length": String(asset.bytes.length),
+        "x-content-type-options": "nosniff",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "cache-control": "private, max-age=300",
+      },
+    });
+  },
+});
