@@ -28,6 +28,7 @@ import { createWebhookSender } from "@/tests/github-stand-in/webhooks";
  *
  * Endpoints (OpenAPI path templates):
  *   GET    /user                                         users.getAuthenticated
+ *   GET    /user/emails                                  users.listEmailsForAuthenticatedUser
  *   POST   /orgs/{org}/repos                             repos.createInOrg
  *   POST   /user/repos                                   repos.createForAuthenticatedUser
  *   GET    /repos/{owner}/{repo}                         repos.get
