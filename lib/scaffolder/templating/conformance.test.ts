@@ -122,6 +122,10 @@ const sameAsNunjucks: Record<string, string> = {
   "a loop variable shadows a set one": "{% set x = 'a' %}{% for x in ['b'] %}{% set x = 'c' %}${{ x }}{% endfor %}${{ x }}",
   "set": "{% set a = 1 %}{% set b = a + 1 %}${{ a }}${{ b }} {% set greeting = 'Hi ' ~ parameters.name | upper %}${{ greeting }}",
   "set inside if is seen after it": "{% if true %}{% set z = 1 %}{% endif %}${{ z }}",
+  "set in a loop changes a flag set before it": "{% set found = false %}{% for t in parameters.tags %}{% if t == 'api' %}{% set found = true %}{% endif %}{% endfor %}${{ found }}",
+  "set in a loop counts": "{% set n = 0 %}{% for t in parameters.tags %}{% set n = n + 1 %}{% endfor %}${{ n }} {% for i in [1, 2] %}{% set c = (c or 0) + i %}${{ c }}{% endfor %}",
+  "set in one iteration is seen in the next": "{% for i in [1, 2] %}[${{ y }}]{% set y = i %}{% endfor %}[${{ y }}]",
+  "set in nested loops": "{% set x = 1 %}{% for i in [1] %}{% for j in [2] %}{% set x = x + j %}{% endfor %}{% endfor %}${{ x }} {% for o in [1, 2] %}{% set acc = o %}{% for i in [3] %}{% set acc = acc + i %}{% endfor %}${{ acc }};{% endfor %}",
   "set a list, then loop over it": "{% set items = ['x', 'y'] %}{% for i in items %}${{ loop.index }}.${{ i }} {% endfor %}",
 
   // Whitespace, comments and raw

@@ -69,9 +69,13 @@ export class Evaluator {
         case "for":
           this.renderFor(node);
           break;
-        case "set":
-          this.frames.at(-1)!.set(node.name, this.evaluate(node.value));
+        case "set": {
+          // As in Nunjucks, `set` changes the variable where an enclosing scope already holds it
+          // (so a loop can update a flag or a count set before it); a new variable belongs to the current scope.
+          const value = this.evaluate(node.value);
+          (this.frames.findLast((frame) => frame.has(node.name)) ?? this.frames.at(-1)!).set(node.name, value);
           break;
+        }
       }
     }
   }
@@ -114,8 +118,10 @@ export class Evaluator {
     this.iterations += items.length;
     this.spend(items.length * ITEM_COST, node.pos);
     const length = items.length;
+    // One scope for the whole loop, as in Nunjucks: a variable set in one iteration is still there in the next.
+    const frame = new Map<string, unknown>();
+    this.frames.push(frame);
     for (let index = 0; index < length; index++) {
-      const frame = new Map<string, unknown>();
       const item = readProperty(items, index);
       if (object) {
         frame.set(node.names[0]!, item);
@@ -136,10 +142,9 @@ export class Evaluator {
         last: index === length - 1,
         length,
       });
-      this.frames.push(frame);
       this.render(node.body);
-      this.frames.pop();
     }
+    this.frames.pop();
   }
 
   /** Charges work done at `pos` to the budget. */

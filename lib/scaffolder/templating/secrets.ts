@@ -3,7 +3,7 @@
  * without evaluating anything, to find each place a secret is transformed in a
  * way that log and output masking could not recognise.
  */
-import { ITEM_COST, MAX_NESTING, type WorkBudget } from "@/lib/scaffolder/templating/budget";
+import { ITEM_COST, MAX_NESTING, STEP_COST, type WorkBudget } from "@/lib/scaffolder/templating/budget";
 import { childPath, Source, TemplateError } from "@/lib/scaffolder/templating/errors";
 import { parse, type Expr, type TemplateNode } from "@/lib/scaffolder/templating/parser";
 import { isPlainObject } from "@/lib/scaffolder/templating/values";
@@ -29,15 +29,20 @@ const ALL_SECRETS = "this writes out every secret at once, which Pave cannot mas
 class SecretScanner {
   reads = false;
   readonly problems: TemplateError[] = [];
+  private readonly reported = new Set<string>();
   private readonly frames: Array<Map<string, Taint>> = [new Map()];
+  /** Each loop's scope, kept from one scan of its body to the next (taints only grow), so rescans converge. */
+  private readonly loopFrames = new Map<TemplateNode, Map<string, Taint>>();
 
   constructor(
     private readonly src: Source,
     private readonly roots: ReadonlySet<string>,
+    private readonly work?: WorkBudget,
   ) {}
 
   scan(nodes: TemplateNode[]): void {
     for (const node of nodes) {
+      this.work?.charge(STEP_COST);
       switch (node.kind) {
         case "text":
           break;
@@ -61,9 +66,17 @@ class SecretScanner {
           // Over the secrets object, `for name, value in secrets` gives names (not secret) and values (secrets).
           // A refused iterable is reported once, here, not again at each use of its items.
           const itemTaints: Taint[] = taint === "secrets" ? ["none", node.names.length === 2 ? "value" : "none"] : ["none", "none"];
-          this.frames.push(new Map(node.names.map((name, i) => [name, itemTaints[i] ?? "none"])));
-          this.frames.at(-1)!.set("loop", "none");
-          this.scan(node.body);
+          const frame = this.loopFrames.get(node) ?? new Map([["loop", "none"]]);
+          this.loopFrames.set(node, frame);
+          node.names.forEach((name, i) => frame.set(name, joinTaint(frame.get(name) ?? "none", itemTaints[i] ?? "none")));
+          this.frames.push(frame);
+          // A loop's scope lives through all its iterations, so what one iteration sets, the next may use before
+          // setting it again: scan the body until no variable's taint grows.
+          let before: string;
+          do {
+            before = this.describeScopes();
+            this.scan(node.body);
+          } while (this.describeScopes() !== before);
           this.frames.pop();
           this.scan(node.otherwise);
           break;
@@ -72,8 +85,10 @@ class SecretScanner {
           const taint = this.taint(node.value);
           // A refused value is reported once, here, not again at each use of the variable.
           if (taint === "derived") this.problem(DERIVED_SECRET, node.value.pos);
-          // A branch may or may not have run, so a variable keeps the worst taint it may have.
-          this.frames.at(-1)!.set(node.name, joinTaint(this.lookup(node.name), taint === "derived" ? "none" : taint));
+          // A branch may or may not have run, so a variable keeps the worst taint it may have. As the
+          // evaluator does, `set` changes the variable in the scope that holds it, else in the current one.
+          const frame = this.frames.findLast((scope) => scope.has(node.name)) ?? this.frames.at(-1)!;
+          frame.set(node.name, joinTaint(this.lookup(node.name), taint === "derived" ? "none" : taint));
           break;
         }
       }
@@ -81,7 +96,15 @@ class SecretScanner {
   }
 
   private problem(reason: string, pos: number): void {
+    // A loop body scanned again reports the same places again.
+    const key = `${pos}:${reason}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.problems.push(this.src.error(reason, pos));
+  }
+
+  private describeScopes(): string {
+    return this.frames.map((frame) => [...frame].join(";")).join("|");
   }
 
   private lookup(name: string): Taint {
@@ -170,7 +193,7 @@ export function findSecretUses(value: unknown, options: SecretUseOptions = {}): 
         if (error instanceof TemplateError && !options.work?.exhausted) return;
         throw error;
       }
-      const scanner = new SecretScanner(src, roots);
+      const scanner = new SecretScanner(src, roots, options.work);
       scanner.scan(nodes);
       found.reads ||= scanner.reads;
       found.problems.push(...scanner.problems);

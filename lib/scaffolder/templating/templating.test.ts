@@ -186,8 +186,12 @@ describe("blocks", () => {
     expect(render("{% for x in [] %}${{ x }}{% else %}none{% endfor %}")).toBe("none");
   });
 
-  it("keeps loop variables and set values inside the loop", () => {
-    expect(render("{% set x = 1 %}{% for i in [5] %}{% set x = i %}${{ x }}{% endfor %}-${{ x }}-${{ i }}")).toBe("5-1-");
+  it("lets a loop change a variable set before it, as Nunjucks does, and ends loop variables with the loop", () => {
+    expect(render("{% set x = 1 %}{% for i in [5] %}{% set x = i %}${{ x }}{% endfor %}-${{ x }}-${{ i }}")).toBe("5-5-");
+    expect(render("{% set n = 0 %}{% for t in parameters.tags %}{% set n = n + 1 %}{% endfor %}${{ n }}")).toBe("3");
+    expect(render("{% set found = false %}{% for t in parameters.tags %}{% if t == 'payments' %}{% set found = true %}{% endif %}{% endfor %}${{ found }}")).toBe("true");
+    // A variable first set inside the loop lives through its iterations, and no longer.
+    expect(render("{% for i in [1, 2] %}[${{ y }}]{% set y = i %}{% endfor %}[${{ y }}]")).toBe("[][1][]");
     expect(render("{% for o in [1, 2] %}{% for i in ['a'] %}${{ o }}${{ i }}${{ loop.length }}{% endfor %}{% endfor %}")).toBe(
       "1a12a1",
     );
@@ -688,6 +692,11 @@ describe("findSecretUses", () => {
       "{% for name, value in secrets %}${{ value | upper }}{% endfor %}",
       "{% if x %}{% set t = secrets.token %}{% endif %}${{ t | lower }}",
       "{% for x in [1] %}{% set t = secrets.token %}${{ t | trim }}{% endfor %}",
+      "{% set t = '' %}{% for x in [1] %}{% set t = secrets.token %}{% endfor %}${{ t | trim }}",
+      "{% for name, value in secrets %}${{ t | trim }}{% set t = value %}{% endfor %}",
+      "{% for x in [1] %}{% for name, value in secrets %}${{ t | trim }}{% set u = t %}{% set t = value %}{% endfor %}{% endfor %}",
+      "{% for x in [1] %}${{ u | trim }}{% set u = t %}{% set t = secrets.token %}{% endfor %}",
+      "{% set s = none %}{% for x in [1] %}{% set s = secrets %}{% endfor %}${{ s }}",
       "${{ secrets }}",
       "${{ secrets | dump }}",
     ]) {
