@@ -240,9 +240,10 @@ const filters: Record<string, TemplateFilter> = {
     const value = typeof input === "number" ? input : Number.parseFloat(toText(input, limits));
     return Number.isNaN(value) ? fallback : value;
   },
-  truncate: (input, [length = 255, killWords = false, end = "..."], limits) => {
+  truncate: (input, [length, killWords = false, end = "..."], limits) => {
     const text = toText(input, limits);
-    const limit = Math.max(0, toInteger(length, "truncate's length"));
+    // As in Nunjucks, a length of 0 or none means the default, 255.
+    const limit = Math.max(0, toInteger(length || 255, "truncate's length"));
     if (text.length <= limit) return text;
     // Like Nunjucks, cut at the last space before the limit unless told to cut words.
     const space = killWords === true ? -1 : text.lastIndexOf(" ", limit);
@@ -254,6 +255,10 @@ const filters: Record<string, TemplateFilter> = {
     return text.split(toText(separator, limits));
   },
   sort: (input, [reverse = false, caseSensitive = false, attribute], limits) => {
+    // Nunjucks sorts a missing list as an empty one.
+    if (input === undefined || input === null) return [];
+    // Reversing inside the comparison, as Nunjucks does, keeps equal items in their order.
+    const direction = reverse === true ? -1 : 1;
     const keyed = requireList(input, "sort").map((item) => {
       const key = sortKey(attribute === undefined ? item : readProperty(item, attribute), limits);
       limits.charge(ITEM_COST + (typeof key === "string" ? key.length : 0));
@@ -262,17 +267,17 @@ const filters: Record<string, TemplateFilter> = {
     keyed.sort((a, b) => {
       if (typeof a.key === "number" && typeof b.key === "number") {
         limits.charge(COMPARE_COST);
-        return a.key - b.key;
+        return direction * (a.key - b.key);
       }
       const [x, y] = [String(a.key), String(b.key)];
       // Comparing two texts reads up to the shorter one; long shared prefixes make sorting slow.
       limits.charge(COMPARE_COST + Math.min(x.length, y.length));
-      return x < y ? -1 : x > y ? 1 : 0;
+      return direction * (x < y ? -1 : x > y ? 1 : 0);
     });
-    const sorted = keyed.map(({ item }) => item);
-    return reverse === true ? sorted.reverse() : sorted;
+    return keyed.map(({ item }) => item);
   },
   reverse: (input) => {
+    if (input === undefined || input === null) return [];
     if (typeof input === "string") return Array.from(input).reverse().join("");
     return requireList(input, "reverse").reverse();
   },

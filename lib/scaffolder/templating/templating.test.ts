@@ -414,12 +414,19 @@ describe("filters", () => {
     expect(apply("'hello brave new world' | truncate(8, true)")).toBe("hello br...");
     expect(apply("'hello brave new world' | truncate(8, true, '…')")).toBe("hello br…");
     expect(apply("'short' | truncate(10)")).toBe("short");
+    // As in Nunjucks, 0 or none means the default length of 255.
+    expect(apply("'hello world' | truncate(0)")).toBe("hello world");
+    expect(apply("'abc' | truncate(none)")).toBe("abc");
   });
 
   it("sort, reverse and unique return new lists", () => {
     expect(apply("['b', 'C', 'a'] | sort")).toEqual(["a", "b", "C"]);
     expect(apply("['b', 'C', 'a'] | sort(false, true)")).toEqual(["C", "a", "b"]);
     expect(apply("[3, 10, 1] | sort(true)")).toEqual([10, 3, 1]);
+    // Equal items keep their order when sorting in reverse, as in Nunjucks.
+    expect(apply("['B', 'b', 'a'] | sort(true)")).toEqual(["B", "b", "a"]);
+    expect(apply("[{ n: 1, id: 'x' }, { n: 1, id: 'y' }, { n: 2, id: 'z' }] | sort(true, false, 'n') | join(',', 'id')")).toBe("z,x,y");
+    expect([apply("parameters.missing | sort"), apply("none | reverse")]).toEqual([[], []]);
     expect(apply("[{ n: 2 }, { n: 1 }] | sort(false, false, 'n')")).toEqual([{ n: 1 }, { n: 2 }]);
     expect(apply("[1, 2, 3] | reverse")).toEqual([3, 2, 1]);
     expect(apply("'abc' | reverse")).toBe("cba");
