@@ -97,6 +97,7 @@ const sameAsNunjucks: Record<string, string> = {
   "a filter binds tighter than ~": "${{ 'a' ~ 'b' | upper }} ${{ ('a' ~ 'b') | upper }}",
   "arithmetic": "${{ 1 + 2 * 3 }} ${{ (1 + 2) * 3 }} ${{ parameters.port - 80 }} ${{ 7 / 2 }} ${{ 10 / 4 }} ${{ 7 % 4 }}",
   "floor division and modulo": "${{ 7 // 2 }} ${{ -7 // 2 }} ${{ -7 % 3 }} ${{ parameters.port // 1000 }} ${{ 7 // 2 % 3 }}",
+  "power": "${{ 2 ** 10 }} ${{ 2 * 3 ** 2 }} ${{ 2 ** 3 ** 2 }} ${{ -2 ** 2 }} ${{ 2 ** -1 }} ${{ parameters.replicas ** 2 }}",
   "unary minus and plus": "${{ -parameters.port + 1 }} ${{ 2 - -1 }} ${{ +3 }}",
   "floating point as JavaScript writes it": "${{ 0.1 + 0.2 }} ${{ 1 / 3 }} ${{ 0.1 * 3 }} ${{ 7 / 0 }}",
   "arithmetic on filter results": "${{ parameters.tags | length > 2 }} ${{ parameters.name | length * 2 }} ${{ (parameters.port + 1) * 2 }}",

@@ -286,6 +286,7 @@ export class Evaluator {
         if (expr.op === "*") return left * right;
         if (expr.op === "/") return left / right;
         if (expr.op === "//") return Math.floor(left / right);
+        if (expr.op === "**") return left ** right;
         return left % right;
       }
     }

@@ -13,7 +13,7 @@ const TAG_START = /\$\{\{|\{%|\{#/g;
 const RAW_OPEN = /\{%(-?)\s*(raw|verbatim)\s*(-?)%\}/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const OPERATORS = ["==", "!=", "<=", ">=", "//", ..."+-*/%~|.,:()[]{}<>="];
+const OPERATORS = ["==", "!=", "<=", ">=", "//", "**", ..."+-*/%~|.,:()[]{}<>="];
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r" };
 
 /** Cuts a template into tokens, charging each character and token to the budget. */

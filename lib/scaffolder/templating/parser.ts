@@ -10,7 +10,7 @@ import { FILTERS, TESTS, unknownFilterMessage } from "@/lib/scaffolder/templatin
 import { tokenize, type Token, type TokenType } from "@/lib/scaffolder/templating/lexer";
 import { FORBIDDEN_NAMES } from "@/lib/scaffolder/templating/values";
 
-type BinaryOp = "or" | "and" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "in" | "not in" | "~" | "+" | "-" | "*" | "/" | "//" | "%";
+type BinaryOp = "or" | "and" | "==" | "!=" | "<" | ">" | "<=" | ">=" | "in" | "not in" | "~" | "+" | "-" | "*" | "/" | "//" | "%" | "**";
 
 type ExprBody =
   | { kind: "literal"; value: unknown }
@@ -269,7 +269,12 @@ class Parser {
   }
 
   private parseMul(): Expr {
-    return this.parseBinary(["*", "//", "/", "%"], () => this.parseUnary(true));
+    return this.parseBinary(["*", "//", "/", "%"], () => this.parsePower());
+  }
+
+  /** `**` binds tighter than `*` and groups left to right, and a sign belongs to its operand: `-2 ** 2` is 4, as in Nunjucks. */
+  private parsePower(): Expr {
+    return this.parseBinary(["**"], () => this.parseUnary(true));
   }
 
   private parseUnary(withFilters: boolean): Expr {

@@ -107,6 +107,7 @@ describe("expressions", () => {
     expect(value("7 // 2")).toBe(3);
     expect(value("7 % 4")).toBe(3);
     expect(value("-parameters.port + 1")).toBe(-8079);
+    expect([value("2 ** 10"), value("2 * 3 ** 2"), value("2 ** 3 ** 2"), value("-2 ** 2"), value("2 ** -1")]).toEqual([1024, 18, 64, 4, 0.5]);
   });
 
   it("joins text with ~ and with + on two strings, and refuses + on mixed types", () => {
