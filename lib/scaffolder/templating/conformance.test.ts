@@ -1,6 +1,6 @@
 import nunjucks from "nunjucks";
 import { describe, expect, it } from "vitest";
-import { renderString, TemplateError, type TemplateContext } from "@/lib/scaffolder/templating";
+import { FILTERS, renderString, TemplateError, type TemplateContext } from "@/lib/scaffolder/templating";
 
 /**
  * Pave's engine against real Nunjucks, configured as Backstage's scaffolder
@@ -184,6 +184,9 @@ const knownDifferences: Array<{ template: string; pave: string; nunjucks: string
   { template: "${{ parameters.public | upper }}", pave: "FALSE", nunjucks: "", why: "filters write false as text" },
 ];
 
+/** Pave's filters that Nunjucks lacks: Backstage's own four, and Pave's additions. The rest must behave as Nunjucks' do. */
+const notInNunjucks = ["parseRepoUrl", "projectSlug", "parseEntityRef", "pick", "split", "unique", "keys", "values", "kebabcase", "snakecase", "camelcase"];
+
 /** Nunjucks features Pave does not run, and what its error says. */
 const refused: Record<string, { template: string; message: string | RegExp }> = {
   "macros": { template: "{% macro greet(n) %}hi ${{ n }}{% endmacro %}${{ greet('a') }}", message: "unknown tag 'macro'" },
@@ -224,6 +227,28 @@ describe("Pave renders like Nunjucks", () => {
   it.each(Object.entries(sameAsNunjucks))("%s", (_name, template) => {
     const expected = renderWithNunjucks(template);
     expect(renderString(template, structuredClone(context))).toBe(expected);
+  });
+});
+
+describe("Pave's filters", () => {
+  const shared = Object.keys(FILTERS).filter((name) => !notInNunjucks.includes(name));
+  const hasFilter = (name: string) => {
+    try {
+      backstage.getFilter(name);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it("that Nunjucks also has are each rendered by the corpus", () => {
+    const corpus = Object.values(sameAsNunjucks).join("\n");
+    expect(shared.filter((name) => !hasFilter(name))).toEqual([]);
+    expect(shared.filter((name) => !new RegExp(`\\|\\s*${name}\\b`).test(corpus))).toEqual([]);
+  });
+
+  it("that Nunjucks lacks are exactly the Backstage and Pave additions", () => {
+    expect(notInNunjucks.filter((name) => !Object.hasOwn(FILTERS, name) || hasFilter(name))).toEqual([]);
   });
 });
 

@@ -249,11 +249,6 @@ const filters: Record<string, TemplateFilter> = {
     const space = killWords === true ? -1 : text.lastIndexOf(" ", limit);
     return text.slice(0, space === -1 ? limit : space) + toText(end, limits);
   },
-  split: (input, [separator], limits) => {
-    const text = toText(input, limits);
-    if (separator === undefined || separator === null) return text.trim() === "" ? [] : text.trim().split(/\s+/);
-    return text.split(toText(separator, limits));
-  },
   sort: (input, [reverse = false, caseSensitive = false, attribute], limits) => {
     // Nunjucks sorts a missing list as an empty one.
     if (input === undefined || input === null) return [];
@@ -281,6 +276,13 @@ const filters: Record<string, TemplateFilter> = {
     if (typeof input === "string") return Array.from(input).reverse().join("");
     return requireList(input, "reverse").reverse();
   },
+
+  // Pave additions (not in Nunjucks or Backstage): lists and objects, and names for repositories, packages and code.
+  split: (input, [separator], limits) => {
+    const text = toText(input, limits);
+    if (separator === undefined || separator === null) return text.trim() === "" ? [] : text.trim().split(/\s+/);
+    return text.split(toText(separator, limits));
+  },
   unique: (input, _args, limits) => {
     const seen = new Set<string>();
     return requireList(input, "unique").filter((item) => {
@@ -293,8 +295,6 @@ const filters: Record<string, TemplateFilter> = {
   },
   keys: (input) => (isPlainObject(input) ? ownKeys(input) : []),
   values: (input) => (isPlainObject(input) ? ownKeys(input).map((key) => readProperty(input, key)) : []),
-
-  // Pave additions (not in Nunjucks or Backstage): names for repositories, packages and code.
   kebabcase: (input, _args, limits) => splitWords(toText(input, limits)).join("-"),
   snakecase: (input, _args, limits) => splitWords(toText(input, limits)).join("_"),
   camelcase: (input, _args, limits) =>
