@@ -106,7 +106,10 @@ export class Evaluator {
       this.spend(items.length * ITEM_COST, node.pos);
     }
     if (items.length === 0) {
+      // The else runs in the loop's scope, as in Nunjucks: what it sets ends with it.
+      this.frames.push(new Map());
       this.render(node.otherwise);
+      this.frames.pop();
       return;
     }
     if (this.iterations + items.length > MAX_LOOP_ITERATIONS) {

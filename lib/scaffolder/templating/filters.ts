@@ -240,14 +240,14 @@ const filters: Record<string, TemplateFilter> = {
     const value = typeof input === "number" ? input : Number.parseFloat(toText(input, limits));
     return Number.isNaN(value) ? fallback : value;
   },
-  truncate: (input, [length, killWords = false, end = "..."], limits) => {
+  truncate: (input, [length, killWords = false, end], limits) => {
     const text = toText(input, limits);
     // As in Nunjucks, a length of 0 or none means the default, 255.
     const limit = Math.max(0, toInteger(length || 255, "truncate's length"));
     if (text.length <= limit) return text;
     // Like Nunjucks, cut at the last space before the limit unless told to cut words.
     const space = killWords === true ? -1 : text.lastIndexOf(" ", limit);
-    return text.slice(0, space === -1 ? limit : space) + toText(end, limits);
+    return text.slice(0, space === -1 ? limit : space) + toText(end ?? "...", limits);
   },
   sort: (input, [reverse = false, caseSensitive = false, attribute], limits) => {
     // Nunjucks sorts a missing list as an empty one.

@@ -77,8 +77,8 @@ class SecretScanner {
             before = this.describeScopes();
             this.scan(node.body);
           } while (this.describeScopes() !== before);
-          this.frames.pop();
           this.scan(node.otherwise);
+          this.frames.pop();
           break;
         }
         case "set": {

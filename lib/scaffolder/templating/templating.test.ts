@@ -185,6 +185,8 @@ describe("blocks", () => {
   it("renders a for loop's else when there is nothing to loop over", () => {
     expect(render("{% for x in parameters.missing %}${{ x }}{% else %}none{% endfor %}")).toBe("none");
     expect(render("{% for x in [] %}${{ x }}{% else %}none{% endfor %}")).toBe("none");
+    // As in Nunjucks, the else belongs to the loop's scope.
+    expect(render("{% for x in [] %}{% else %}{% set q = 2 %}${{ q }}{% endfor %}[${{ q }}]")).toBe("2[]");
   });
 
   it("lets a loop change a variable set before it, as Nunjucks does, and ends loop variables with the loop", () => {
@@ -418,6 +420,7 @@ describe("filters", () => {
     // As in Nunjucks, 0 or none means the default length of 255.
     expect(apply("'hello world' | truncate(0)")).toBe("hello world");
     expect(apply("'abc' | truncate(none)")).toBe("abc");
+    expect(apply("'abc' | truncate(2, true, none)")).toBe("ab...");
   });
 
   it("sort, reverse and unique return new lists", () => {
