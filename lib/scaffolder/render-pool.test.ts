@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { startRenderSession } from "@/lib/scaffolder/render-pool";
@@ -47,18 +47,27 @@ describe("template rendering threads", () => {
     const config = (await import(path.join(process.cwd(), "next.config.js"))) as { default: { outputFileTracingIncludes: Record<string, string[]> } };
     const traced = config.default.outputFileTracingIncludes["/**"]!;
     const seen = new Set<string>();
+    // `@/a/b` (or `./b`, beside the importer) names the file `a/b.ts`, or the folder `a/b/` and so its `index.ts`.
+    const resolve = (from: string, specifier: string): string => {
+      const target = specifier.startsWith("@/") ? specifier.slice(2) : path.posix.join(path.posix.dirname(from), specifier);
+      const found = [`${target}.ts`, `${target}/index.ts`].find((candidate) => existsSync(path.join(process.cwd(), candidate)));
+      if (!found) throw new Error(`${from} imports ${specifier}, which is no TypeScript file in the source tree`);
+      return found;
+    };
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
       const source = readFileSync(path.join(process.cwd(), file), "utf8");
       expect(source, file).not.toMatch(/import\s+["']server-only["']/);
       expect(traced, file).toContain(`./${file}`);
-      for (const [, specifier] of source.matchAll(/^import\s[^;]*?from\s+["']([^"']+)["']/gm)) {
-        if (specifier!.startsWith("@/")) visit(`${specifier!.slice(2)}.ts`);
+      // Re-exports load their module as imports do.
+      for (const [, specifier] of source.matchAll(/^(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gm)) {
+        if (specifier!.startsWith("@/") || specifier!.startsWith(".")) visit(resolve(file, specifier!));
         else expect(specifier, `${file} imports ${specifier}`).toMatch(/^(node:|zod$)/);
       }
     };
     visit("lib/scaffolder/render-thread.ts");
-    expect([...seen].sort()).toEqual(["lib/catalog/refs.ts", "lib/scaffolder/render-thread.ts", "lib/scaffolder/rendering.ts", "lib/scaffolder/templating.ts"]);
+    const engine = ["budget", "errors", "evaluator", "filters", "index", "lexer", "parser", "secrets", "values"].map((name) => `lib/scaffolder/templating/${name}.ts`);
+    expect([...seen].sort()).toEqual(["lib/catalog/refs.ts", "lib/scaffolder/render-thread.ts", "lib/scaffolder/rendering.ts", ...engine]);
   });
 });

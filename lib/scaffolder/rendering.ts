@@ -1,7 +1,8 @@
 /**
  * The rendering jobs a run sends to its template thread (render-thread.ts): pure
- * functions of plain data. The thread loads this file and templating.ts with tsx,
- * so neither may import anything server-only or anything that needs the bundler.
+ * functions of plain data. The thread loads this file and the templating/ folder
+ * with tsx, so none of them may import anything server-only or anything that
+ * needs the bundler.
  */
 import {
   evaluateCondition,

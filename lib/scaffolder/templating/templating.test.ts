@@ -107,6 +107,7 @@ describe("expressions", () => {
     expect(value("7 // 2")).toBe(3);
     expect(value("7 % 4")).toBe(3);
     expect(value("-parameters.port + 1")).toBe(-8079);
+    expect([value("2 ** 10"), value("2 * 3 ** 2"), value("2 ** 3 ** 2"), value("-2 ** 2"), value("2 ** -1")]).toEqual([1024, 18, 64, 4, 0.5]);
   });
 
   it("joins text with ~ and with + on two strings, and refuses + on mixed types", () => {
@@ -184,10 +185,16 @@ describe("blocks", () => {
   it("renders a for loop's else when there is nothing to loop over", () => {
     expect(render("{% for x in parameters.missing %}${{ x }}{% else %}none{% endfor %}")).toBe("none");
     expect(render("{% for x in [] %}${{ x }}{% else %}none{% endfor %}")).toBe("none");
+    // As in Nunjucks, the else belongs to the loop's scope.
+    expect(render("{% for x in [] %}{% else %}{% set q = 2 %}${{ q }}{% endfor %}[${{ q }}]")).toBe("2[]");
   });
 
-  it("keeps loop variables and set values inside the loop", () => {
-    expect(render("{% set x = 1 %}{% for i in [5] %}{% set x = i %}${{ x }}{% endfor %}-${{ x }}-${{ i }}")).toBe("5-1-");
+  it("lets a loop change a variable set before it, as Nunjucks does, and ends loop variables with the loop", () => {
+    expect(render("{% set x = 1 %}{% for i in [5] %}{% set x = i %}${{ x }}{% endfor %}-${{ x }}-${{ i }}")).toBe("5-5-");
+    expect(render("{% set n = 0 %}{% for t in parameters.tags %}{% set n = n + 1 %}{% endfor %}${{ n }}")).toBe("3");
+    expect(render("{% set found = false %}{% for t in parameters.tags %}{% if t == 'payments' %}{% set found = true %}{% endif %}{% endfor %}${{ found }}")).toBe("true");
+    // A variable first set inside the loop lives through its iterations, and no longer.
+    expect(render("{% for i in [1, 2] %}[${{ y }}]{% set y = i %}{% endfor %}[${{ y }}]")).toBe("[][1][]");
     expect(render("{% for o in [1, 2] %}{% for i in ['a'] %}${{ o }}${{ i }}${{ loop.length }}{% endfor %}{% endfor %}")).toBe(
       "1a12a1",
     );
@@ -410,12 +417,20 @@ describe("filters", () => {
     expect(apply("'hello brave new world' | truncate(8, true)")).toBe("hello br...");
     expect(apply("'hello brave new world' | truncate(8, true, '…')")).toBe("hello br…");
     expect(apply("'short' | truncate(10)")).toBe("short");
+    // As in Nunjucks, 0 or none means the default length of 255.
+    expect(apply("'hello world' | truncate(0)")).toBe("hello world");
+    expect(apply("'abc' | truncate(none)")).toBe("abc");
+    expect(apply("'abc' | truncate(2, true, none)")).toBe("ab...");
   });
 
   it("sort, reverse and unique return new lists", () => {
     expect(apply("['b', 'C', 'a'] | sort")).toEqual(["a", "b", "C"]);
     expect(apply("['b', 'C', 'a'] | sort(false, true)")).toEqual(["C", "a", "b"]);
     expect(apply("[3, 10, 1] | sort(true)")).toEqual([10, 3, 1]);
+    // Equal items keep their order when sorting in reverse, as in Nunjucks.
+    expect(apply("['B', 'b', 'a'] | sort(true)")).toEqual(["B", "b", "a"]);
+    expect(apply("[{ n: 1, id: 'x' }, { n: 1, id: 'y' }, { n: 2, id: 'z' }] | sort(true, false, 'n') | join(',', 'id')")).toBe("z,x,y");
+    expect([apply("parameters.missing | sort"), apply("none | reverse")]).toEqual([[], []]);
     expect(apply("[{ n: 2 }, { n: 1 }] | sort(false, false, 'n')")).toEqual([{ n: 1 }, { n: 2 }]);
     expect(apply("[1, 2, 3] | reverse")).toEqual([3, 2, 1]);
     expect(apply("'abc' | reverse")).toBe("cba");
@@ -688,6 +703,11 @@ describe("findSecretUses", () => {
       "{% for name, value in secrets %}${{ value | upper }}{% endfor %}",
       "{% if x %}{% set t = secrets.token %}{% endif %}${{ t | lower }}",
       "{% for x in [1] %}{% set t = secrets.token %}${{ t | trim }}{% endfor %}",
+      "{% set t = '' %}{% for x in [1] %}{% set t = secrets.token %}{% endfor %}${{ t | trim }}",
+      "{% for name, value in secrets %}${{ t | trim }}{% set t = value %}{% endfor %}",
+      "{% for x in [1] %}{% for name, value in secrets %}${{ t | trim }}{% set u = t %}{% set t = value %}{% endfor %}{% endfor %}",
+      "{% for x in [1] %}${{ u | trim }}{% set u = t %}{% set t = secrets.token %}{% endfor %}",
+      "{% set s = none %}{% for x in [1] %}{% set s = secrets %}{% endfor %}${{ s }}",
       "${{ secrets }}",
       "${{ secrets | dump }}",
     ]) {
