@@ -12,7 +12,7 @@ import { canEditEntity, canRegister, isOwnerTeamMember } from "@/lib/catalog/per
 import type { ComponentFormInput } from "@/lib/catalog/schemas";
 import { CatalogImportError, writeEntities, type WriteSummary } from "@/lib/catalog/store";
 import { hasRole } from "@/lib/auth/roles";
-import { getGitReader } from "@/lib/git/reader";
+import { getGitReader } from "@/lib/git";
 import { getEnv } from "@/lib/env";
 
 const summaryForAudit = (s: WriteSummary) => ({

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { GitHubReader } from "@/lib/git/github";
 import { GitHubWriter } from "@/lib/git/github-writer";
 import { parseLocationTarget } from "@/lib/git/location";
-import { createGitWriter } from "@/lib/git/reader";
+import { createGitWriter } from "@/lib/git/hosts";
 import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
 

@@ -15,7 +15,7 @@ import {
   setLocalPullRequestState,
 } from "@/lib/git/local-writer";
 import { parseLocationTarget } from "@/lib/git/location";
-import { createGitReader, createGitWriter } from "@/lib/git/reader";
+import { createGitReader, createGitWriter } from "@/lib/git/hosts";
 import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
 
 const run = promisify(execFile);

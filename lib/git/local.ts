@@ -4,9 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import { log } from "@/lib/log";
 import type { LocationTarget } from "@/lib/git/location";
-import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
-// Types only: lib/git/tree.ts is server-only and imports this module.
-import type { GitRepository, GitTreeEntry, GitTreeReader, ListTreeOptions } from "@/lib/git/tree";
+import {
+  decodeGitFile,
+  GitReadError,
+  MAX_GIT_FILE_BYTES,
+  type GitFile,
+  type GitReader,
+  type GitRepository,
+  type GitTreeEntry,
+  type GitTreeReader,
+  type ListTreeOptions,
+} from "@/lib/git/types";
 
 // No `import "server-only"`: the demo seed (plain tsx) uses createLocalRepo. Nothing
 // here can reach a client bundle anyway, since it needs node:child_process.

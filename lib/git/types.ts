@@ -3,9 +3,13 @@ import type { LocationTarget } from "@/lib/git/location";
 
 /**
  * Pave's git layer: one small interface per capability, each with a GitHub
- * implementation (lib/git/github.ts) and an embedded local-git one (lib/git/local.ts).
- * Reads come first; writes (scaffolder pushes, Terraform pull requests) will arrive as
- * a separate GitWriter so read-only callers never hold write access.
+ * implementation (lib/git/github.ts, github-writer.ts) and an embedded local-git one
+ * (lib/git/local.ts, local-writer.ts). Reading files, reading folders and writing are
+ * separate interfaces, so read-only callers never hold write access.
+ *
+ * This module holds what every implementation shares and imports no implementation, so
+ * the arrows inside lib/git point one way: implementations → types, and only
+ * lib/git/hosts.ts (read by lib/git/index.ts) knows them all.
  */
 
 /** A file read from git. `sha` is the git blob id, the same for GitHub and local git. */
@@ -17,6 +21,17 @@ export interface GitFile {
 export interface GitReader {
   /** Reads one UTF-8 text file; throws GitReadError for anything a person can act on. */
   readFile(target: LocationTarget): Promise<GitFile>;
+}
+
+/** A GitReader for every location kind, plus the parser that matches its configuration. */
+export interface PaveGitReader extends GitReader {
+  /** Parses a location, accepting GitHub URLs of the configured GitHub (github.com or Enterprise). */
+  parseLocation(target: string): LocationTarget;
+  /**
+   * The paths of every file below the folder `target.path` at `target.ref` (for template
+   * skeletons); more than `limit` (default 2000) is refused. Local git locations only.
+   */
+  listFiles(target: LocationTarget, limit?: number): Promise<string[]>;
 }
 
 export type GitReadErrorKind = "not_found" | "forbidden" | "unavailable" | "invalid";
@@ -55,6 +70,49 @@ export function decodeGitFile(bytes: Uint8Array, describe: string): string {
     throw new GitReadError("invalid", `${describe} is not a UTF-8 text file.`);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Reading folders (docs, repository facts), as opposed to the single files GitReader
+// reads. Both hosts answer with git's own object ids, so a commit sha read from GitHub and
+// from a local mirror of it are the same.
+
+/** A repository, without a ref: on GitHub, or a local (usually bare) repository under PAVE_GIT_ROOT. */
+export type GitRepository = { host: "github"; owner: string; repo: string } | { host: "local"; repoPath: string };
+
+/** One entry of a folder. Paths are relative to the repository root, without a leading "/". */
+export interface GitTreeEntry {
+  path: string;
+  /** Symbolic links and submodules are never listed; only files and (non-recursive listings) folders. */
+  type: "blob" | "tree";
+  /** Bytes of a file; 0 for a folder. */
+  size: number;
+  /** The git object id. */
+  sha: string;
+}
+
+export interface ListTreeOptions {
+  /** Every file below `dir` (default), or only its direct children, folders included. */
+  recursive?: boolean;
+  /** More entries than this is refused with a GitReadError; defaults to MAX_TREE_ENTRIES. */
+  limit?: number;
+}
+
+export interface GitTreeReader {
+  /** The commit sha a branch, tag, commit or "HEAD" (the default branch) points to. */
+  resolveCommit(repo: GitRepository, ref: string): Promise<string>;
+  /**
+   * The entries below `dir` ("" for the root) at a commit, sorted by path. A missing
+   * folder (or one that is a file) gives an empty list, so callers can probe cheaply.
+   */
+  listTree(repo: GitRepository, commit: string, dir: string, options?: ListTreeOptions): Promise<GitTreeEntry[]>;
+  /** The bytes of a file by its sha; larger than `maxBytes` (default MAX_BLOB_BYTES) is refused. */
+  readBlob(repo: GitRepository, sha: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
+}
+
+/** The most entries one listing returns; far beyond any docs folder, small enough to hold in memory. */
+export const MAX_TREE_ENTRIES = 50_000;
+/** The largest single file read through a GitTreeReader. */
+export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------
 // Writing

@@ -8,8 +8,7 @@ import { catalogLimitsFromEnv, parseCatalogYaml } from "@/lib/catalog/descriptor
 import { stringifyEntityRef } from "@/lib/catalog/refs";
 import { registerPublishedLocation } from "@/lib/catalog/mutations";
 import { getEnv } from "@/lib/env";
-import { listLocalFiles } from "@/lib/git/local";
-import { getGitReader, getGitWriter } from "@/lib/git/reader";
+import { getGitReader, getGitWriter } from "@/lib/git";
 import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
 import type { RenderSession } from "@/lib/scaffolder/render-pool";
 import type { TemplateBase } from "@/lib/scaffolder/templates";
@@ -70,7 +69,7 @@ async function templateDirectory(base: TemplateBase, url: string): Promise<{ dir
     if (folder === ".." || folder.startsWith("../") || (templateFolder !== "." && !folder.startsWith(`${templateFolder}/`) && folder !== templateFolder)) {
       throw new AppError("INVALID", `The template url "${url}" must point inside the template's folder.`);
     }
-    const files = await listLocalFiles(path.resolve(getEnv().PAVE_GIT_ROOT), { ...location, path: folder });
+    const files = await reader.listFiles({ ...location, path: folder });
     const dir = await mkdtemp(path.join(os.tmpdir(), "pave-skeleton-"));
     for (const file of files) {
       const { content } = await reader.readFile({ ...location, path: file });

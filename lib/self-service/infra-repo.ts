@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
-import { createLocalRepo } from "@/lib/git/local";
+import { createLocalRepo, getWriteHost, localRepositoryDir } from "@/lib/git";
 import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
 
 /**
@@ -17,8 +17,8 @@ export type InfraRepo = { owner: string; repo: string; baseBranch: string; local
 export function infraRepo(): InfraRepo {
   const env = getEnv();
   const { owner, repo } = parseRepoUrlValue(env.PAVE_INFRA_REPO)!;
-  const local = !env.GITHUB_TOKEN;
-  return { owner, repo, baseBranch: env.PAVE_INFRA_BASE_BRANCH, local, localDir: local ? path.resolve(env.PAVE_GIT_ROOT, owner, `${repo}.git`) : null };
+  const local = getWriteHost() === "local";
+  return { owner, repo, baseBranch: env.PAVE_INFRA_BASE_BRANCH, local, localDir: local ? localRepositoryDir(owner, repo) : null };
 }
 
 async function filesBelow(dir: string, prefix: string): Promise<Record<string, string>> {

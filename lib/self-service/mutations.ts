@@ -6,10 +6,8 @@ import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isOwnerTeamMember, ownerGroupName } from "@/lib/catalog/permissions";
-import { getGitReader, getGitWriter } from "@/lib/git/reader";
-import { getGitHubWebUrl } from "@/lib/git/location";
+import { getGitHubWebUrl, getGitReader, getGitWriter, type PullRequestState } from "@/lib/git";
 import { mergeLocalPullRequest, reviewLocalPullRequest, setLocalPullRequestState } from "@/lib/git/local-writer";
-import type { PullRequestState } from "@/lib/git/types";
 import {
   addAtlantisProject,
   branchName,

@@ -1,0 +1,57 @@
+/**
+ * Git, the outside system, has one door: domains import from "@/lib/git" and nothing
+ * deeper. Behind it, GitHub (Octokit) and the embedded local git host implement the same
+ * small interfaces, and lib/git/hosts.ts picks one from the configuration.
+ *
+ * One pure module is also reachable on its own, for code that must not load the hosts
+ * (a client component): lib/git/location.ts. What it exports is exported here too.
+ */
+
+// The configured hosts: readers, the writer, and where the writer's repositories are.
+export {
+  getGitReader,
+  getGitTreeReader,
+  getGitWriter,
+  getWriteHost,
+  gitHostConfig,
+  localRepositoryDir,
+  repositoryFileLocation,
+  type GitHostConfig,
+} from "@/lib/git/hosts";
+
+// What readers and writers take and answer.
+export {
+  GitReadError,
+  type CreateRepositoryInput,
+  type CreateRepositoryResult,
+  type GetPullRequestInput,
+  type GitFile,
+  type GitReadErrorKind,
+  type GitReader,
+  type GitRepository,
+  type GitTreeEntry,
+  type GitTreeReader,
+  type GitWriter,
+  type ListTreeOptions,
+  type OpenPullRequestInput,
+  type OpenPullRequestResult,
+  type PaveGitReader,
+  type PullRequestReviewState,
+  type PullRequestState,
+  type RepositoryVisibility,
+} from "@/lib/git/types";
+
+// Locations: the URL a person pastes to point Pave at a file.
+export {
+  formatLocationTarget,
+  getGitHubWebUrl,
+  getLocationViewUrl,
+  GitLocationError,
+  locationRepositorySlug,
+  parseLocationTarget,
+  type LocationTarget,
+  type LocationTargetParts,
+} from "@/lib/git/location";
+
+// Seeding a repository of the embedded host (the demo data, the local infrastructure repository).
+export { createLocalRepo } from "@/lib/git/local";
