@@ -474,6 +474,22 @@ describe("GitHubWriter.getPullRequest", () => {
   });
 });
 
+describe("GitHubWriter review, merge and close", () => {
+  it("leaves deciding on a pull request to GitHub, without calling it", async () => {
+    const target = { owner: "acme", repo: "infra", number: 1 };
+    const decisions = [
+      writer().reviewPullRequest({ ...target, reviewer: "ada", state: "approved" }),
+      writer().mergePullRequest(target),
+      writer().closePullRequest(target),
+    ];
+    for (const decision of decisions) {
+      const error = await appError(decision);
+      expect([error.code, error.message]).toEqual(["CONFLICT", "Pull request #1 of acme/infra is on GitHub: review, merge or close it there. Pave follows the pull request."]);
+    }
+    expect(github.requests()).toEqual([]);
+  });
+});
+
 describe("createGitWriter", () => {
   it("writes to GitHub when a token is configured", async () => {
     const configured = createGitWriter({ githubApiUrl: github.url, githubToken: TOKEN, gitRoot: "/nonexistent" });

@@ -33,12 +33,14 @@ export {
   type GitTreeReader,
   type GitWriter,
   type ListTreeOptions,
+  type MergePullRequestInput,
   type OpenPullRequestInput,
   type OpenPullRequestResult,
   type PaveGitReader,
   type PullRequestReviewState,
   type PullRequestState,
   type RepositoryVisibility,
+  type ReviewPullRequestInput,
 } from "@/lib/git/types";
 
 // Locations: the URL a person pastes to point Pave at a file.

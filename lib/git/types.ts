@@ -205,6 +205,19 @@ export interface PullRequestState {
   approvers: string[];
 }
 
+/** A reviewer's decision on a pull request (see GitWriter.reviewPullRequest). */
+export interface ReviewPullRequestInput extends GetPullRequestInput {
+  /** Whoever reviews: Pave's user (e.g. an email address) or a GitHub-style login. */
+  reviewer: string;
+  state: "approved" | "changes_requested";
+  comment?: string;
+}
+
+export interface MergePullRequestInput extends GetPullRequestInput {
+  /** Reviewers whose approvals do not count (the person who asked for the change). */
+  ignoreReviewers?: string[];
+}
+
 /**
  * Writes to git: new repositories for the scaffolder, pull requests for self-service.
  * Every method is safe to retry: it finishes or recognises its own earlier work instead
@@ -217,6 +230,20 @@ export interface GitWriter {
   openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult>;
   /** Reads a pull request's state, merge and review decision; throws AppError("NOT_FOUND") when there is none. */
   getPullRequest(input: GetPullRequestInput): Promise<PullRequestState>;
+  /**
+   * Records a review of an open pull request and returns the pull request as it stands
+   * after it. Repeating a reviewer's latest review changes nothing. Where the host has
+   * its own review page (GitHub), people review there and this throws AppError("CONFLICT").
+   */
+  reviewPullRequest(input: ReviewPullRequestInput): Promise<PullRequestState>;
+  /**
+   * Merges an open, approved pull request (approvals by `ignoreReviewers` not counted);
+   * merging a merged one returns it unchanged. A closed one, one without an approval, or
+   * conflicting changes throw AppError("CONFLICT"), as does a host with its own merge page.
+   */
+  mergePullRequest(input: MergePullRequestInput): Promise<PullRequestState>;
+  /** Closes a pull request without merging it; a merged one, or a host with its own page, throws AppError("CONFLICT"). */
+  closePullRequest(input: GetPullRequestInput): Promise<PullRequestState>;
 }
 
 // ---------------------------------------------------------------------------------------

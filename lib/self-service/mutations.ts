@@ -6,8 +6,7 @@ import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isOwnerTeamMember, ownerGroupName } from "@/lib/catalog/permissions";
-import { getGitHubWebUrl, getGitReader, getGitWriter, type PullRequestState } from "@/lib/git";
-import { mergeLocalPullRequest, reviewLocalPullRequest, setLocalPullRequestState } from "@/lib/git/local-writer";
+import { getGitReader, getGitWriter, repositoryFileLocation, type PullRequestState } from "@/lib/git";
 import {
   addAtlantisProject,
   branchName,
@@ -164,11 +163,10 @@ export async function openDatabasePullRequest(requestId: string): Promise<"opene
   const files: Record<string, string> = { [request.filePath]: request.hcl };
   try {
     const reader = getGitReader();
-    const base = repo.local ? `file://${repo.localDir}` : `${getGitHubWebUrl(getEnv().GITHUB_API_URL)}/${repo.owner}/${repo.repo}`;
     // A databases directory Atlantis doesn't know yet needs its project entry (terraform/atlantis.yaml,
     // read by Atlantis through repo_config_file).
     const atlantis = await Promise.resolve()
-      .then(() => reader.readFile(reader.parseLocation(`${base}/blob/${repo.baseBranch}/terraform/atlantis.yaml`)))
+      .then(() => reader.readFile(repositoryFileLocation(repo, repo.baseBranch, "terraform/atlantis.yaml")))
       .catch(() => null);
     if (atlantis) {
       const updated = addAtlantisProject(atlantis.content, databasesAtlantisProject(request.environment));
@@ -302,8 +300,8 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
 export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<string> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can review database requests.");
   const repo = infraRepo();
-  if (!repo.local || !repo.localDir) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
-  const repoDir = repo.localDir;
+  if (!repo.local) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
+  const writer = getGitWriter();
   const reviewer = actor.email ?? actor.id;
   const outcome = await db.$transaction(
     async (tx) => {
@@ -315,21 +313,22 @@ export async function decideLocalRequest(actor: CurrentUser, requestId: string, 
         throw new AppError("FORBIDDEN", `You asked for this database, so someone else on the platform team must ${decision} it.`);
       }
       const requester = await requesterIdentities(requestId, tx);
+      const target = { owner: repo.owner, repo: repo.repo, number: request.prNumber };
+      let pr: PullRequestState;
       if (decision === "approve" || decision === "request_changes") {
-        await reviewLocalPullRequest(repoDir, request.prNumber, { reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
+        pr = await writer.reviewPullRequest({ ...target, reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
       } else if (decision === "merge") {
         // The writer checks the reviews as they are now, under the record's lock: a change
         // request that landed a moment ago stops the merge.
-        await mergeLocalPullRequest(repoDir, request.prNumber, { ignoreReviewers: requester }).catch((error: unknown) => {
+        pr = await writer.mergePullRequest({ ...target, ignoreReviewers: requester }).catch((error: unknown) => {
           if (error instanceof AppError && error.code === "CONFLICT" && /needs an approval/.test(error.message)) {
             throw new AppError("CONFLICT", "Approve the request before merging it.");
           }
           throw error;
         });
       } else {
-        await setLocalPullRequestState(repoDir, request.prNumber, "closed");
+        pr = await writer.closePullRequest(target);
       }
-      const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
       const result = statusForPullRequest(pr, requester);
       await applyStatusLocked(tx, requestId, result, actor, `${decision.replace("_", " ")} by ${reviewer}`);
       return result;
