@@ -3,8 +3,9 @@
  * deeper. Behind it, GitHub (Octokit) and the embedded local git host implement the same
  * small interfaces, and lib/git/hosts.ts picks one from the configuration.
  *
- * One pure module is also reachable on its own, for code that must not load the hosts
- * (a client component): lib/git/location.ts. What it exports is exported here too.
+ * Two pure modules are also reachable on their own, for code that must not load the
+ * hosts (a client component, the template thread, lib/env): lib/git/location.ts and
+ * lib/git/repo-url.ts. Everything they export is exported here too.
  */
 
 // The configured hosts: readers, the writer, and where the writer's repositories are.
@@ -54,6 +55,18 @@ export {
   type LocationTarget,
   type LocationTargetParts,
 } from "@/lib/git/location";
+
+// Backstage repository URLs (github.com?owner=acme&repo=svc).
+export {
+  formatRepoUrl,
+  parseRepoUrl,
+  readRepoUrlDraft,
+  REPO_URL_EXAMPLE,
+  RepoUrlError,
+  type OwnerRepoUrl,
+  type RepoUrl,
+  type RepoUrlProblem,
+} from "@/lib/git/repo-url";
 
 // Seeding a repository of the embedded host (the demo data, the local infrastructure repository).
 export { createLocalRepo } from "@/lib/git/local";
