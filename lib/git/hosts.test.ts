@@ -6,6 +6,7 @@ import { createGitReader, createGitWriter, getWriteHost, localRepositoryDir, rep
 import { createLocalRepo } from "@/lib/git/local";
 import { GitHubWriter } from "@/lib/git/github-writer";
 import { LocalGitWriter } from "@/lib/git/local-writer";
+import { GitReadError, nullIfNotFound } from "@/lib/git/types";
 import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 
 const TOKEN = "ghp_hosts_test_token";
@@ -59,5 +60,23 @@ describe("reading through the configured reader", () => {
     const folder = repositoryFileLocation({ owner: "acme", repo: "infra" }, "main", "skeleton", { gitRoot: root });
     expect(await reader.listFiles(folder)).toEqual(["skeleton/README.md", "skeleton/src/index.ts"]);
     await expect(reader.listFiles(folder, 1)).rejects.toThrow("The folder skeleton holds more than 1 files.");
+  });
+
+  it("takes only a missing file for missing: an outage or a refused token is rethrown", async () => {
+    const config = { githubApiUrl: github.url, githubToken: TOKEN, gitRoot: root };
+    const reader = createGitReader(config);
+    const file = (filePath: string) => repositoryFileLocation({ owner: "acme", repo: "infra" }, "main", filePath, config);
+
+    expect((await nullIfNotFound(reader.readFile(file("terraform/atlantis.yaml"))))?.content).toBe("version: 3 # github\n");
+    expect(await nullIfNotFound(reader.readFile(file("terraform/missing.yaml")))).toBeNull();
+
+    github.failOn({ method: "GET", path: "/repos/acme/infra/contents/terraform/atlantis.yaml", failure: 502 });
+    const outage = await nullIfNotFound(reader.readFile(file("terraform/atlantis.yaml"))).catch((error: unknown) => error);
+    expect(outage).toBeInstanceOf(GitReadError);
+    expect((outage as GitReadError).kind).toBe("unavailable");
+
+    const refused = createGitReader({ ...config, githubToken: "ghp_wrong" });
+    const denied = await nullIfNotFound(refused.readFile(file("terraform/atlantis.yaml"))).catch((error: unknown) => error);
+    expect((denied as GitReadError).kind).toBe("forbidden");
   });
 });

@@ -23,6 +23,8 @@ export {
 // What readers and writers take and answer.
 export {
   GitReadError,
+  isGitNotFound,
+  nullIfNotFound,
   type CreateRepositoryInput,
   type CreateRepositoryResult,
   type GetPullRequestInput,

@@ -391,7 +391,8 @@ export async function commitFiles(
   const env = commitEnv({ GIT_INDEX_FILE: path.join(tmp, "index") });
   const git = (args: string[], input?: string | Uint8Array) => gitText(bareRepo, args, { env, input });
   try {
-    const parent = await git(["rev-parse", "--verify", "--quiet", `${branch}^{commit}`]).catch(() => "");
+    // Only a missing branch starts from no parent; a failing git is an error, not a new branch.
+    const parent = (await resolveBranch(bareRepo, options.branch ?? "main")) ?? "";
     if (parent) await git(["read-tree", parent]);
 
     const lines: string[] = [];

@@ -59,6 +59,25 @@ export class GitReadError extends AppError {
   }
 }
 
+/** Whether a read failed because what it reads (repository, ref or file) does not exist. */
+export function isGitNotFound(error: unknown): error is GitReadError {
+  return error instanceof GitReadError && error.kind === "not_found";
+}
+
+/**
+ * The read's result, or null when what it reads does not exist. Every other failure (an
+ * outage, a refused token, a file too large) is rethrown: it says nothing about whether
+ * the file is there, so it must not be taken for "missing".
+ */
+export async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isGitNotFound(error)) return null;
+    throw error;
+  }
+}
+
 /** The largest file Pave reads from git (catalog and template files are far smaller). */
 export const MAX_GIT_FILE_BYTES = 2 * 1024 * 1024;
 

@@ -6,7 +6,7 @@ import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isOwnerTeamMember, ownerGroupName } from "@/lib/catalog/permissions";
-import { getGitReader, getGitWriter, repositoryFileLocation, type PullRequestState } from "@/lib/git";
+import { getGitReader, getGitWriter, nullIfNotFound, repositoryFileLocation, type PullRequestState } from "@/lib/git";
 import {
   addAtlantisProject,
   branchName,
@@ -162,12 +162,10 @@ export async function openDatabasePullRequest(requestId: string): Promise<"opene
 
   const files: Record<string, string> = { [request.filePath]: request.hcl };
   try {
-    const reader = getGitReader();
     // A databases directory Atlantis doesn't know yet needs its project entry (terraform/atlantis.yaml,
-    // read by Atlantis through repo_config_file).
-    const atlantis = await Promise.resolve()
-      .then(() => reader.readFile(repositoryFileLocation(repo, repo.baseBranch, "terraform/atlantis.yaml")))
-      .catch(() => null);
+    // read by Atlantis through repo_config_file). Only a missing file means "no projects yet": a git
+    // host that cannot be read now fails this attempt, and the job retries it.
+    const atlantis = await nullIfNotFound(getGitReader().readFile(repositoryFileLocation(repo, repo.baseBranch, "terraform/atlantis.yaml")));
     if (atlantis) {
       const updated = addAtlantisProject(atlantis.content, databasesAtlantisProject(request.environment));
       if (updated !== atlantis.content) files["terraform/atlantis.yaml"] = updated;
