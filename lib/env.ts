@@ -1,4 +1,6 @@
 import { z } from "zod";
+// The pure parser, not lib/git's index: lib/git reads this module's settings.
+import { parseRepoUrl, RepoUrlError } from "@/lib/git/repo-url";
 
 /**
  * Pave's whole configuration, read from the environment and validated once.
@@ -27,6 +29,17 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === "" ? undefined : value));
+
+/** Why a repository URL setting is not one Pave can publish to (it needs an owner), or null. */
+function repoUrlProblem(value: string): string | null {
+  try {
+    parseRepoUrl(value, { requireOwner: true });
+    return null;
+  } catch (error) {
+    if (error instanceof RepoUrlError) return error.detail;
+    throw error;
+  }
+}
 
 const envSchema = z
   .object({
@@ -70,7 +83,10 @@ const envSchema = z
     /** The infrastructure repo database requests go to, as a RepoUrlPicker value. */
     PAVE_INFRA_REPO: z
       .string()
-      .regex(/^[a-z0-9.-]+\?owner=[A-Za-z0-9._-]+&repo=[A-Za-z0-9._-]+$/, { message: "expected github.com?owner=<org>&repo=<repo>" })
+      .superRefine((value, ctx) => {
+        const problem = repoUrlProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: `expected github.com?owner=<org>&repo=<repo>: ${problem}` });
+      })
       .default("github.com?owner=platform&repo=infrastructure"),
     PAVE_INFRA_BASE_BRANCH: z.string().min(1).default("main"),
     /** The GitHub team (slug) asked to review database requests. */

@@ -14,7 +14,7 @@ import { DEMO_ROLE_GROUPS, demoUsers } from "../scripts/idp/users.ts";
 import { resolveRole } from "../lib/auth/roles.ts";
 import { parseCatalogYaml } from "../lib/catalog/descriptor.ts";
 import { writeEntities } from "../lib/catalog/store.ts";
-import { createLocalRepo } from "../lib/git/local.ts";
+import { createLocalRepo } from "../lib/git/index.ts";
 import { loadDemoDeliveryData } from "../lib/dora/demo.ts";
 import { seedDemoRepos } from "./seed/repos.ts";
 import { createDatabaseRequest, decideLocalRequest, openDatabasePullRequest } from "../lib/self-service/mutations.ts";

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCatalogYaml, summarizeEntity, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { parseCatalogYaml, summarizeEntity } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { deriveRelations, inverseRelation, type Relation } from "@/lib/catalog/relations";
 import { entityRefKey } from "@/lib/catalog/refs";
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
-  CATALOG_KINDS,
   catalogLimitsFromEnv,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DOCUMENTS,
@@ -12,8 +11,8 @@ import {
   TAG_RULE,
   parseCatalogYaml,
   summarizeEntity,
-  type CatalogEntity,
 } from "@/lib/catalog/descriptor";
+import { CATALOG_KINDS, type CatalogEntity } from "@/lib/catalog/types";
 import { parseEnv } from "@/lib/env";
 
 const component = (overrides: { metadata?: object; spec?: object; apiVersion?: string; kind?: string } = {}) => ({

@@ -1,6 +1,6 @@
 /**
- * Backstage's entity descriptor format (`catalog-info.yaml`): types, validation
- * rules and a parser that reports every problem in a file at once.
+ * Backstage's entity descriptor format (`catalog-info.yaml`): validation rules and a
+ * parser that reports every problem in a file at once (the entity types are in types.ts).
  *
  * The rules follow Backstage's catalog-model (its JSON schemas per kind and its
  * field-format validators), so a file Backstage accepts is accepted here and the
@@ -10,44 +10,9 @@ import { Composer, LineCounter, Parser } from "yaml";
 import { z } from "zod";
 import { DEFAULT_NAMESPACE, entityRefKey, parseEntityRef, stringifyEntityRef } from "@/lib/catalog/refs";
 import { listRefFields } from "@/lib/catalog/relations";
+import { CATALOG_KINDS, type CatalogEntity, type CatalogKind, type EntityMetadata } from "@/lib/catalog/types";
 import type { Env } from "@/lib/env";
 import { formatBytes, toBoundedJS } from "@/lib/yaml";
-
-export const CATALOG_KINDS = [
-  "Component",
-  "API",
-  "Resource",
-  "System",
-  "Domain",
-  "Group",
-  "User",
-  "Location",
-  "Template",
-] as const;
-
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
-
-export type EntityLink = { url: string; title?: string; icon?: string; type?: string };
-
-export type EntityMetadata = {
-  name: string;
-  namespace?: string;
-  title?: string;
-  description?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  tags?: string[];
-  links?: EntityLink[];
-  /** Backstage allows extra metadata keys; they are kept so a file round-trips. */
-  [key: string]: unknown;
-};
-
-export type CatalogEntity = {
-  apiVersion: string;
-  kind: string;
-  metadata: EntityMetadata;
-  spec?: Record<string, unknown>;
-};
 
 export type DocumentError = {
   /** 1-based position of the YAML document in the file; 0 for the file as a whole. */

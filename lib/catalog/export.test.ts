@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { parseCatalogYaml } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { toCatalogYaml } from "@/lib/catalog/export";
 
 const DEMO_DIR = path.resolve(import.meta.dirname, "../../prisma/seed/catalog");

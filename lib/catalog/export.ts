@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
-import { isEmptyValue, type CatalogEntity, type EntityMetadata } from "@/lib/catalog/descriptor";
+import { isEmptyValue } from "@/lib/catalog/descriptor";
+import type { CatalogEntity, EntityMetadata } from "@/lib/catalog/types";
 
 // The order Backstage's docs and examples write metadata in; extra keys follow in their own order.
 const METADATA_ORDER = ["name", "namespace", "title", "description", "labels", "annotations", "tags", "links"];

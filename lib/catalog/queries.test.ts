@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { countFacets, getEntityDetail, searchEntities, toPrefixTsquery } from "@/lib/catalog/queries";
 import { catalogQuerySchema } from "@/lib/catalog/schemas";
 import { writeEntities } from "@/lib/catalog/store";

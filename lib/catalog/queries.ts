@@ -1,7 +1,7 @@
 import "server-only";
 import { db, type DbClient } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { PAGE_SIZE, type CatalogQuery, type Facet, type SortColumn } from "@/lib/catalog/schemas";
 
 /**

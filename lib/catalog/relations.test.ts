@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { RELATION_TYPES, deriveRelations, inverseRelation, type Relation } from "@/lib/catalog/relations";
 
 const entity = (kind: string, name: string, spec: Record<string, unknown>, namespace?: string): CatalogEntity => ({

@@ -1,4 +1,4 @@
-import type { CatalogEntity } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { DEFAULT_NAMESPACE, entityRefKey, parseEntityRef } from "@/lib/catalog/refs";
 
 /** Backstage's well-known relation types, as pairs of a relation and its inverse. */

@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { DbClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { CatalogEntity, DocumentError } from "@/lib/catalog/descriptor";
+import type { DocumentError } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { summarizeEntity } from "@/lib/catalog/descriptor";
 import { deriveRelations } from "@/lib/catalog/relations";
 

@@ -8,7 +8,8 @@ import { writeEntities } from "@/lib/catalog/store";
 import { buildEntityDocs, RENDER_VERSION, refreshAllDocs } from "@/lib/docs/build";
 import { getDocsPage, getDocsSite, listDocsSites, searchDocs } from "@/lib/docs/queries";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
-import { createGitTreeReader, type GitTreeReader } from "@/lib/git/tree";
+import type { GitTreeReader } from "@/lib/git";
+import { createGitTreeReader } from "@/lib/git/hosts";
 import { createUser } from "@/tests/factories";
 import { resetDatabase } from "@/tests/reset";
 

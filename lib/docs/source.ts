@@ -1,6 +1,5 @@
 import { joinPath } from "@/lib/docs/render";
-import { GitLocationError, parseLocationTarget } from "@/lib/git/location";
-import type { GitRepository } from "@/lib/git/tree";
+import { GitLocationError, parseLocationTarget, type GitRepository } from "@/lib/git";
 
 /**
  * Where an entity's repository and docs live, from its annotations and the catalog file
@@ -191,7 +190,7 @@ export function parseTreeUrl(value: string, config: SourceConfig): RepoSpot {
   const webRepoUrl = `${webUrl}/${owner}/${repo}`;
   const url = ref === "HEAD" && dir === "" ? webRepoUrl : `${webRepoUrl}/tree/${encodeURIComponent(ref)}${dir ? `/${encodePath(dir)}` : ""}`;
   if (config.hasGitHubToken) return { repo: { host: "github", owner, repo }, ref, dir, url, webRepoUrl };
-  // The embedded git host stands in for GitHub's owner/repo namespace (see lib/git/local-writer.ts).
+  // The embedded git host stands in for GitHub's owner/repo namespace (see localRepositoryDir in lib/git).
   const repoPath = `${config.gitRoot.replace(/\/+$/, "")}/${owner}/${repo}.git`;
   return { repo: { host: "local", repoPath }, ref, dir, url, webRepoUrl, mirrorOf: `${owner}/${repo}` };
 }

@@ -6,8 +6,7 @@ import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 import { ingestEvents, MAX_EVENTS_PER_BATCH, type DoraEventInput } from "@/lib/dora/ingest";
 import { GITHUB_PROJECT_SLUG } from "@/lib/catalog/annotations";
-import { getGitHubWebUrl, locationRepositorySlug } from "@/lib/git/location";
-import { gitHostConfig } from "@/lib/git/reader";
+import { getGitHubWebUrl, gitHostConfig, locationRepositorySlug } from "@/lib/git";
 
 /**
  * DORA events from GitHub webhooks, written through ingestEvents(…, "github"). A repository

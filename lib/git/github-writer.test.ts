@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { GitHubReader } from "@/lib/git/github";
 import { GitHubWriter } from "@/lib/git/github-writer";
 import { parseLocationTarget } from "@/lib/git/location";
-import { createGitWriter } from "@/lib/git/reader";
+import { createGitWriter } from "@/lib/git/hosts";
 import { startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
 
@@ -470,6 +470,22 @@ describe("GitHubWriter.getPullRequest", () => {
 
   it("refuses a bad pull request number before calling GitHub", async () => {
     for (const number of [0, -1, 1.5, Number.NaN]) expect((await appError(read(number))).code).toBe("INVALID");
+    expect(github.requests()).toEqual([]);
+  });
+});
+
+describe("GitHubWriter review, merge and close", () => {
+  it("leaves deciding on a pull request to GitHub, without calling it", async () => {
+    const target = { owner: "acme", repo: "infra", number: 1 };
+    const decisions = [
+      writer().reviewPullRequest({ ...target, reviewer: "ada", state: "approved" }),
+      writer().mergePullRequest(target),
+      writer().closePullRequest(target),
+    ];
+    for (const decision of decisions) {
+      const error = await appError(decision);
+      expect([error.code, error.message]).toEqual(["CONFLICT", "Pull request #1 of acme/infra is on GitHub: review, merge or close it there. Pave follows the pull request."]);
+    }
     expect(github.requests()).toEqual([]);
   });
 });

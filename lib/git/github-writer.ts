@@ -12,10 +12,12 @@ import {
   type CreateRepositoryResult,
   type GetPullRequestInput,
   type GitWriter,
+  type MergePullRequestInput,
   type OpenPullRequestInput,
   type OpenPullRequestResult,
   type PullRequestState,
   type ReviewDecision,
+  type ReviewPullRequestInput,
 } from "@/lib/git/types";
 import {
   checkCreateRepositoryInput,
@@ -183,6 +185,22 @@ export class GitHubWriter implements GitWriter {
     } catch (error) {
       throw this.toAppError(error, context);
     }
+  }
+
+  // People review, merge and close on GitHub itself, as themselves and under the
+  // repository's branch protection; Pave follows through webhooks and getPullRequest. Doing
+  // it with Pave's token would record every decision as the token's, not the person's.
+
+  async reviewPullRequest(input: ReviewPullRequestInput): Promise<PullRequestState> {
+    throw decidedOnGitHub(input);
+  }
+
+  async mergePullRequest(input: MergePullRequestInput): Promise<PullRequestState> {
+    throw decidedOnGitHub(input);
+  }
+
+  async closePullRequest(input: GetPullRequestInput): Promise<PullRequestState> {
+    throw decidedOnGitHub(input);
   }
 
   /** Every submitted review, oldest first (the order GitHub lists them in). */
@@ -493,6 +511,10 @@ export class GitHubWriter implements GitWriter {
     if (code >= 400 && code < 500) return make("INVALID", `GitHub refused to ${context.action} (HTTP ${code}).`);
     return make("UNAVAILABLE", `GitHub could not be reached or answered with an error while Pave tried to ${context.action}; try again later.`);
   }
+}
+
+function decidedOnGitHub(input: GetPullRequestInput): AppError {
+  return new AppError("CONFLICT", `Pull request #${input.number} of ${input.owner}/${input.repo} is on GitHub: review, merge or close it there. Pave follows the pull request.`);
 }
 
 function repositoryResult(repo: Repository, spec: RepositorySpec, created: boolean): CreateRepositoryResult {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitHubReader } from "@/lib/git/github";
 import { createLocalRepo } from "@/lib/git/local";
 import { parseLocationTarget } from "@/lib/git/location";
-import { createGitReader } from "@/lib/git/reader";
+import { createGitReader } from "@/lib/git/hosts";
 import { blobSha, startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
 import { GitReadError } from "@/lib/git/types";
 

@@ -3,9 +3,17 @@ import { log } from "@/lib/log";
 import type { LocationTarget } from "@/lib/git/location";
 import { withRetry, type RetryDecision } from "@/lib/git/retry";
 import { createOctokit, githubMessage, httpStatus, requestWithTimeout, responseHeaders, TOKEN_SETTING } from "@/lib/git/octokit";
-// Types only: lib/git/tree.ts is server-only and imports this module.
-import type { GitRepository, GitTreeEntry, GitTreeReader, ListTreeOptions } from "@/lib/git/tree";
-import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
+import {
+  decodeGitFile,
+  GitReadError,
+  MAX_GIT_FILE_BYTES,
+  type GitFile,
+  type GitReader,
+  type GitRepository,
+  type GitTreeEntry,
+  type GitTreeReader,
+  type ListTreeOptions,
+} from "@/lib/git/types";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 

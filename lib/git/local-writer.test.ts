@@ -15,8 +15,8 @@ import {
   setLocalPullRequestState,
 } from "@/lib/git/local-writer";
 import { parseLocationTarget } from "@/lib/git/location";
-import { createGitReader, createGitWriter } from "@/lib/git/reader";
-import type { CreateRepositoryInput, OpenPullRequestInput } from "@/lib/git/types";
+import { createGitReader, createGitWriter } from "@/lib/git/hosts";
+import type { CreateRepositoryInput, GitWriter, OpenPullRequestInput } from "@/lib/git/types";
 
 const run = promisify(execFile);
 const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: os.devNull };
@@ -498,6 +498,33 @@ describe("LocalGitWriter labels, reviews and getPullRequest", () => {
       expect(pr?.merged).toBe(onMain);
       expect(pr?.state).toBe("closed");
     }
+  });
+
+  it("reviews, merges and closes through GitWriter, answering the pull request as it stands after", async () => {
+    const gitWriter: GitWriter = createGitWriter({ gitRoot: root });
+    const target = { owner: "acme", repo: name, number: 1 };
+    await writer.openPullRequest(prInput());
+    await writer.openPullRequest(prInput({ branchName: "pave/other", runId: "run-21", files: { "terraform/other.tf": "# other\n" } }));
+
+    expect((await appError(gitWriter.mergePullRequest(target))).message).toBe("Pull request #1 needs an approval before it can be merged.");
+    const approved = await gitWriter.reviewPullRequest({ ...target, reviewer: "ada@example.com", state: "approved" });
+    expect(approved).toMatchObject({ number: 1, state: "open", merged: false, reviewState: "approved", approvers: ["ada@example.com"] });
+    expect(approved).toEqual(await read());
+    // The requester's own approval never counts.
+    expect((await appError(gitWriter.mergePullRequest({ ...target, ignoreReviewers: ["ADA@example.com"] }))).code).toBe("CONFLICT");
+
+    const merged = await gitWriter.mergePullRequest(target);
+    expect(merged).toMatchObject({ state: "closed", merged: true, reviewState: "approved" });
+    expect(merged).toEqual(await read());
+    expect(await git("--git-dir", dir, "show", "main:terraform/db.tf")).toBe('module "db" {}');
+
+    expect(await gitWriter.closePullRequest({ ...target, number: 2 })).toMatchObject({ number: 2, state: "closed", merged: false });
+    expect((await appError(gitWriter.closePullRequest(target))).message).toBe("Pull request #1 is already merged.");
+    expect((await appError(gitWriter.reviewPullRequest({ ...target, number: 2, reviewer: "ada", state: "approved" }))).message).toBe(
+      "Pull request #2 is closed and can no longer be reviewed.",
+    );
+    expect((await appError(gitWriter.reviewPullRequest({ ...target, number: 9, reviewer: "ada", state: "approved" }))).code).toBe("NOT_FOUND");
+    expect((await appError(gitWriter.closePullRequest({ ...target, repo: "../x" }))).code).toBe("INVALID");
   });
 
   it("reports a pull request or repository that does not exist", async () => {

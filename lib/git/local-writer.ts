@@ -24,9 +24,11 @@ import {
   type CreateRepositoryResult,
   type GetPullRequestInput,
   type GitWriter,
+  type MergePullRequestInput,
   type OpenPullRequestInput,
   type OpenPullRequestResult,
   type PullRequestState,
+  type ReviewPullRequestInput,
 } from "@/lib/git/types";
 import {
   checkCreateRepositoryInput,
@@ -138,21 +140,33 @@ export class LocalGitWriter implements GitWriter {
     try {
       const pr = await getLocalPullRequest(dir, input.number);
       if (!pr) throw new AppError("NOT_FOUND", `There is no pull request #${input.number} in ${name}.`);
-      // As on GitHub, a merged pull request keeps the head it was merged at, even when
-      // its branch moves on or is deleted.
-      const headSha = (pr.merged ? pr.headSha : undefined) ?? (await readBranchHead(dir, pr.head))?.sha ?? "";
-      return {
-        number: pr.number,
-        url: pullRequestUrl(dir, pr.number),
-        state: pr.state,
-        merged: pr.merged,
-        mergedAt: pr.mergedAt ?? null,
-        headSha,
-        reviewState: summarizeReviews(pr.reviews),
-        approvers: approversOf(pr.reviews),
-      };
+      return await pullRequestState(dir, pr);
     } catch (error) {
       throw toAppError(error, `read pull request #${input.number} of ${name}`);
+    }
+  }
+
+  async reviewPullRequest(input: ReviewPullRequestInput): Promise<PullRequestState> {
+    const { reviewer, state, comment } = input;
+    return this.decide(input, "review", (dir) => reviewLocalPullRequest(dir, input.number, { reviewer, state, comment }));
+  }
+
+  async mergePullRequest(input: MergePullRequestInput): Promise<PullRequestState> {
+    return this.decide(input, "merge", (dir) => mergeLocalPullRequest(dir, input.number, { ignoreReviewers: input.ignoreReviewers }));
+  }
+
+  async closePullRequest(input: GetPullRequestInput): Promise<PullRequestState> {
+    return this.decide(input, "close", (dir) => setLocalPullRequestState(dir, input.number, "closed"));
+  }
+
+  /** Runs one decision on a pull request's record (under its lock) and answers the pull request as it stands after it. */
+  private async decide(input: GetPullRequestInput, verb: string, change: (dir: string) => Promise<LocalPullRequest>): Promise<PullRequestState> {
+    checkPullRequestNumber(input.number);
+    const dir = await resolveLocalRepoDir(this.root, input.owner, input.repo);
+    try {
+      return await pullRequestState(dir, await change(dir));
+    } catch (error) {
+      throw toAppError(error, `${verb} pull request #${input.number} of ${input.owner}/${input.repo}`);
     }
   }
 
@@ -291,6 +305,23 @@ const PULLS_DIR = "pave-pulls";
 function pullPath(repoDir: string, number: number): string {
   if (!Number.isSafeInteger(number) || number < 1) throw new AppError("INVALID", `"${number}" is not a pull request number.`);
   return path.join(repoDir, PULLS_DIR, `${number}.json`);
+}
+
+/** A local pull request as GitWriter answers it. */
+async function pullRequestState(dir: string, pr: LocalPullRequest): Promise<PullRequestState> {
+  // As on GitHub, a merged pull request keeps the head it was merged at, even when
+  // its branch moves on or is deleted.
+  const headSha = (pr.merged ? pr.headSha : undefined) ?? (await readBranchHead(dir, pr.head))?.sha ?? "";
+  return {
+    number: pr.number,
+    url: pullRequestUrl(dir, pr.number),
+    state: pr.state,
+    merged: pr.merged,
+    mergedAt: pr.mergedAt ?? null,
+    headSha,
+    reviewState: summarizeReviews(pr.reviews),
+    approvers: approversOf(pr.reviews),
+  };
 }
 
 /** The address of a local pull request: the repository's file URL with `#pull/<n>`. */

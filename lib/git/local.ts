@@ -4,9 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import { log } from "@/lib/log";
 import type { LocationTarget } from "@/lib/git/location";
-import { decodeGitFile, GitReadError, MAX_GIT_FILE_BYTES, type GitFile, type GitReader } from "@/lib/git/types";
-// Types only: lib/git/tree.ts is server-only and imports this module.
-import type { GitRepository, GitTreeEntry, GitTreeReader, ListTreeOptions } from "@/lib/git/tree";
+import {
+  decodeGitFile,
+  GitReadError,
+  MAX_GIT_FILE_BYTES,
+  type GitFile,
+  type GitReader,
+  type GitRepository,
+  type GitTreeEntry,
+  type GitTreeReader,
+  type ListTreeOptions,
+} from "@/lib/git/types";
 
 // No `import "server-only"`: the demo seed (plain tsx) uses createLocalRepo. Nothing
 // here can reach a client bundle anyway, since it needs node:child_process.
@@ -383,7 +391,8 @@ export async function commitFiles(
   const env = commitEnv({ GIT_INDEX_FILE: path.join(tmp, "index") });
   const git = (args: string[], input?: string | Uint8Array) => gitText(bareRepo, args, { env, input });
   try {
-    const parent = await git(["rev-parse", "--verify", "--quiet", `${branch}^{commit}`]).catch(() => "");
+    // Only a missing branch starts from no parent; a failing git is an error, not a new branch.
+    const parent = (await resolveBranch(bareRepo, options.branch ?? "main")) ?? "";
     if (parent) await git(["read-tree", parent]);
 
     const lines: string[] = [];

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitFiles, createLocalRepo } from "@/lib/git/local";
 import { blobSha, standInBinary, startGitHubStandIn, type GitHubStandIn } from "@/tests/github-stand-in";
-import { createGitTreeReader, type GitRepository, type GitTreeReader } from "@/lib/git/tree";
-import { GitReadError } from "@/lib/git/types";
+import { createGitTreeReader } from "@/lib/git/hosts";
+import { GitReadError, type GitRepository, type GitTreeReader } from "@/lib/git/types";
 
 const TOKEN = "ghp_tree_reader_token";
 // Not valid UTF-8, and with bytes (0x80–0xff) that a text round trip would mangle.

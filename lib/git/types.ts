@@ -3,9 +3,13 @@ import type { LocationTarget } from "@/lib/git/location";
 
 /**
  * Pave's git layer: one small interface per capability, each with a GitHub
- * implementation (lib/git/github.ts) and an embedded local-git one (lib/git/local.ts).
- * Reads come first; writes (scaffolder pushes, Terraform pull requests) will arrive as
- * a separate GitWriter so read-only callers never hold write access.
+ * implementation (lib/git/github.ts, github-writer.ts) and an embedded local-git one
+ * (lib/git/local.ts, local-writer.ts). Reading files, reading folders and writing are
+ * separate interfaces, so read-only callers never hold write access.
+ *
+ * This module holds what every implementation shares and imports no implementation, so
+ * the arrows inside lib/git point one way: implementations → types, and only
+ * lib/git/hosts.ts (read by lib/git/index.ts) knows them all.
  */
 
 /** A file read from git. `sha` is the git blob id, the same for GitHub and local git. */
@@ -17,6 +21,17 @@ export interface GitFile {
 export interface GitReader {
   /** Reads one UTF-8 text file; throws GitReadError for anything a person can act on. */
   readFile(target: LocationTarget): Promise<GitFile>;
+}
+
+/** A GitReader for every location kind, plus the parser that matches its configuration. */
+export interface PaveGitReader extends GitReader {
+  /** Parses a location, accepting GitHub URLs of the configured GitHub (github.com or Enterprise). */
+  parseLocation(target: string): LocationTarget;
+  /**
+   * The paths of every file below the folder `target.path` at `target.ref` (for template
+   * skeletons); more than `limit` (default 2000) is refused. Local git locations only.
+   */
+  listFiles(target: LocationTarget, limit?: number): Promise<string[]>;
 }
 
 export type GitReadErrorKind = "not_found" | "forbidden" | "unavailable" | "invalid";
@@ -44,6 +59,25 @@ export class GitReadError extends AppError {
   }
 }
 
+/** Whether a read failed because what it reads (repository, ref or file) does not exist. */
+export function isGitNotFound(error: unknown): error is GitReadError {
+  return error instanceof GitReadError && error.kind === "not_found";
+}
+
+/**
+ * The read's result, or null when what it reads does not exist. Every other failure (an
+ * outage, a refused token, a file too large) is rethrown: it says nothing about whether
+ * the file is there, so it must not be taken for "missing".
+ */
+export async function nullIfNotFound<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isGitNotFound(error)) return null;
+    throw error;
+  }
+}
+
 /** The largest file Pave reads from git (catalog and template files are far smaller). */
 export const MAX_GIT_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -55,6 +89,49 @@ export function decodeGitFile(bytes: Uint8Array, describe: string): string {
     throw new GitReadError("invalid", `${describe} is not a UTF-8 text file.`);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Reading folders (docs, repository facts), as opposed to the single files GitReader
+// reads. Both hosts answer with git's own object ids, so a commit sha read from GitHub and
+// from a local mirror of it are the same.
+
+/** A repository, without a ref: on GitHub, or a local (usually bare) repository under PAVE_GIT_ROOT. */
+export type GitRepository = { host: "github"; owner: string; repo: string } | { host: "local"; repoPath: string };
+
+/** One entry of a folder. Paths are relative to the repository root, without a leading "/". */
+export interface GitTreeEntry {
+  path: string;
+  /** Symbolic links and submodules are never listed; only files and (non-recursive listings) folders. */
+  type: "blob" | "tree";
+  /** Bytes of a file; 0 for a folder. */
+  size: number;
+  /** The git object id. */
+  sha: string;
+}
+
+export interface ListTreeOptions {
+  /** Every file below `dir` (default), or only its direct children, folders included. */
+  recursive?: boolean;
+  /** More entries than this is refused with a GitReadError; defaults to MAX_TREE_ENTRIES. */
+  limit?: number;
+}
+
+export interface GitTreeReader {
+  /** The commit sha a branch, tag, commit or "HEAD" (the default branch) points to. */
+  resolveCommit(repo: GitRepository, ref: string): Promise<string>;
+  /**
+   * The entries below `dir` ("" for the root) at a commit, sorted by path. A missing
+   * folder (or one that is a file) gives an empty list, so callers can probe cheaply.
+   */
+  listTree(repo: GitRepository, commit: string, dir: string, options?: ListTreeOptions): Promise<GitTreeEntry[]>;
+  /** The bytes of a file by its sha; larger than `maxBytes` (default MAX_BLOB_BYTES) is refused. */
+  readBlob(repo: GitRepository, sha: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
+}
+
+/** The most entries one listing returns; far beyond any docs folder, small enough to hold in memory. */
+export const MAX_TREE_ENTRIES = 50_000;
+/** The largest single file read through a GitTreeReader. */
+export const MAX_BLOB_BYTES = 10 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------
 // Writing
@@ -147,6 +224,19 @@ export interface PullRequestState {
   approvers: string[];
 }
 
+/** A reviewer's decision on a pull request (see GitWriter.reviewPullRequest). */
+export interface ReviewPullRequestInput extends GetPullRequestInput {
+  /** Whoever reviews: Pave's user (e.g. an email address) or a GitHub-style login. */
+  reviewer: string;
+  state: "approved" | "changes_requested";
+  comment?: string;
+}
+
+export interface MergePullRequestInput extends GetPullRequestInput {
+  /** Reviewers whose approvals do not count (the person who asked for the change). */
+  ignoreReviewers?: string[];
+}
+
 /**
  * Writes to git: new repositories for the scaffolder, pull requests for self-service.
  * Every method is safe to retry: it finishes or recognises its own earlier work instead
@@ -159,6 +249,20 @@ export interface GitWriter {
   openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult>;
   /** Reads a pull request's state, merge and review decision; throws AppError("NOT_FOUND") when there is none. */
   getPullRequest(input: GetPullRequestInput): Promise<PullRequestState>;
+  /**
+   * Records a review of an open pull request and returns the pull request as it stands
+   * after it. Repeating a reviewer's latest review changes nothing. Where the host has
+   * its own review page (GitHub), people review there and this throws AppError("CONFLICT").
+   */
+  reviewPullRequest(input: ReviewPullRequestInput): Promise<PullRequestState>;
+  /**
+   * Merges an open, approved pull request (approvals by `ignoreReviewers` not counted);
+   * merging a merged one returns it unchanged. A closed one, one without an approval, or
+   * conflicting changes throw AppError("CONFLICT"), as does a host with its own merge page.
+   */
+  mergePullRequest(input: MergePullRequestInput): Promise<PullRequestState>;
+  /** Closes a pull request without merging it; a merged one, or a host with its own page, throws AppError("CONFLICT"). */
+  closePullRequest(input: GetPullRequestInput): Promise<PullRequestState>;
 }
 
 // ---------------------------------------------------------------------------------------

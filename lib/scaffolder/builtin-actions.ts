@@ -8,9 +8,7 @@ import { catalogLimitsFromEnv, parseCatalogYaml } from "@/lib/catalog/descriptor
 import { stringifyEntityRef } from "@/lib/catalog/refs";
 import { registerPublishedLocation } from "@/lib/catalog/mutations";
 import { getEnv } from "@/lib/env";
-import { listLocalFiles } from "@/lib/git/local";
-import { getGitReader, getGitWriter } from "@/lib/git/reader";
-import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
+import { getGitReader, getGitWriter, parseRepoUrl, RepoUrlError } from "@/lib/git";
 import type { RenderSession } from "@/lib/scaffolder/render-pool";
 import type { TemplateBase } from "@/lib/scaffolder/templates";
 import { isText, matchesGlob, readTree, resolveInside } from "@/lib/scaffolder/workspace";
@@ -70,7 +68,7 @@ async function templateDirectory(base: TemplateBase, url: string): Promise<{ dir
     if (folder === ".." || folder.startsWith("../") || (templateFolder !== "." && !folder.startsWith(`${templateFolder}/`) && folder !== templateFolder)) {
       throw new AppError("INVALID", `The template url "${url}" must point inside the template's folder.`);
     }
-    const files = await listLocalFiles(path.resolve(getEnv().PAVE_GIT_ROOT), { ...location, path: folder });
+    const files = await reader.listFiles({ ...location, path: folder });
     const dir = await mkdtemp(path.join(os.tmpdir(), "pave-skeleton-"));
     for (const file of files) {
       const { content } = await reader.readFile({ ...location, path: file });
@@ -159,7 +157,18 @@ async function workspaceFiles(workspace: string, sourcePath: string | undefined)
   return files;
 }
 
-const repoUrl = z.string().refine((v) => !!parseRepoUrlValue(v)?.owner && !!parseRepoUrlValue(v)?.repo, "repoUrl must look like github.com?owner=acme&repo=my-service");
+const repoUrl = z.string().refine(isOwnerRepoUrl, "repoUrl must look like github.com?owner=acme&repo=my-service");
+
+/** Whether a value is a repository URL with an owner, which publishing to GitHub needs. */
+function isOwnerRepoUrl(value: string): boolean {
+  try {
+    parseRepoUrl(value, { requireOwner: true });
+    return true;
+  } catch (error) {
+    if (error instanceof RepoUrlError) return false;
+    throw error;
+  }
+}
 
 const publishGithub = defineAction({
   id: "publish:github",
@@ -174,7 +183,7 @@ const publishGithub = defineAction({
   }),
   sideEffects: true,
   async handler(ctx) {
-    const { owner, repo } = parseRepoUrlValue(ctx.input.repoUrl)!;
+    const { owner, repo } = parseRepoUrl(ctx.input.repoUrl, { requireOwner: true });
     const files = await workspaceFiles(ctx.workspace, ctx.input.sourcePath);
     if (ctx.dryRun) {
       ctx.log(`Dry run: would create ${owner}/${repo} with ${Object.keys(files).length} files`);
@@ -217,7 +226,7 @@ const publishPullRequest = defineAction({
   }),
   sideEffects: true,
   async handler(ctx) {
-    const { owner, repo } = parseRepoUrlValue(ctx.input.repoUrl)!;
+    const { owner, repo } = parseRepoUrl(ctx.input.repoUrl, { requireOwner: true });
     const files = await workspaceFiles(ctx.workspace, ctx.input.sourcePath);
     const prefix = ctx.input.targetPath ? ctx.input.targetPath.replace(/^\.?\/+|\/+$/g, "") : "";
     if (prefix.split("/").includes("..")) throw new AppError("INVALID", "targetPath must stay inside the repository.");

@@ -63,6 +63,18 @@ describe("template parameters", () => {
     expect(parseRepoUrlValue("github.com?owner=acme&repo=payments")).toEqual({ host: "github.com", owner: "acme", repo: "payments" });
     expect(parseRepoUrlValue(42)).toBeNull();
     expect(formatRepoUrlValue({ host: "github.com", owner: "acme", repo: "x y" })).toBe("github.com?owner=acme&repo=x+y");
+    // What is typed so far is kept for the form to redraw; validation says what is wrong with it.
+    expect(parseRepoUrlValue("github.com?owner=acme-&repo=")).toEqual({ host: "github.com", owner: "acme-", repo: "" });
+  });
+
+  it("checks a RepoUrlPicker answer by the rules the scaffolder and the template filters use", () => {
+    const repoUrlError = (repoUrl: string) => validatePage(pages[1]!, { repoUrl }).repoUrl;
+    expect(repoUrlError("GitHub.com?owner=acme&repo=svc")).toBeUndefined();
+    expect(repoUrlError("github.com?owner=ac.me&repo=svc")).toBe("Enter a valid owner (organisation or user)");
+    expect(repoUrlError("github.com?project=p&repo=svc")).toBe("Enter a valid owner (organisation or user)");
+    expect(repoUrlError("github.com?owner=acme&repo=svc.git")).toBe("Enter a valid repository name: letters, digits, '.', '_' or '-'");
+    expect(repoUrlError("github.com?owner=acme&repo=svc&branch=main")).toBe("Choose where the repository goes");
+    expect(repoUrlError("https://github.com?owner=acme&repo=svc")).toBe("Choose where the repository goes");
   });
 
   it("validates without compiling code, as the wizard must under a CSP without 'unsafe-eval'", () => {

@@ -1,4 +1,6 @@
 import { Validator } from "@cfworker/json-schema";
+// The pure module, not lib/git's index: this file runs in the browser too.
+import { formatRepoUrl, parseRepoUrl, readRepoUrlDraft, RepoUrlError } from "@/lib/git/repo-url";
 
 /**
  * A template's parameters: one JSON-Schema object per wizard page, as Backstage writes
@@ -64,24 +66,36 @@ export function defaultValues(pages: ParameterPage[]): Record<string, unknown> {
   return values;
 }
 
-export type RepoUrl = { host: string; owner: string; repo: string };
+/** A RepoUrlPicker's host, owner and repo as the wizard edits them (owner and repo may be incomplete). */
+export type RepoUrlDraft = { host: string; owner: string; repo: string };
 
-const REPO_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-/** Reads Backstage's RepoUrlPicker value, "github.com?owner=acme&repo=my-service". */
-export function parseRepoUrlValue(value: unknown): RepoUrl | null {
-  if (typeof value !== "string") return null;
-  const [host, query = ""] = value.split("?", 2);
-  const params = new URLSearchParams(query);
-  const owner = params.get("owner") ?? "";
-  const repo = params.get("repo") ?? "";
-  if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) return null;
-  return { host, owner, repo };
+/** Reads Backstage's RepoUrlPicker value, "github.com?owner=acme&repo=my-service", as typed so far; null when it is not one. */
+export function parseRepoUrlValue(value: unknown): RepoUrlDraft | null {
+  return readRepoUrlDraft(value);
 }
 
 /** The RepoUrlPicker value for a host, owner and repo. */
-export function formatRepoUrlValue(parts: RepoUrl): string {
-  return `${parts.host}?${new URLSearchParams({ owner: parts.owner, repo: parts.repo }).toString()}`;
+export function formatRepoUrlValue(parts: RepoUrlDraft): string {
+  return formatRepoUrl(parts);
+}
+
+/** What is wrong with a RepoUrlPicker answer, as the field's message; null when nothing is. */
+function repoUrlProblem(value: unknown, property: ParameterProperty): string | null {
+  const draft = readRepoUrlDraft(value);
+  if (!draft) return "Choose where the repository goes";
+  const allowed = property["ui:options"]?.allowedHosts;
+  if (allowed?.length && !allowed.some((host) => host.toLowerCase() === draft.host.toLowerCase())) return `The host must be one of: ${allowed.join(", ")}`;
+  try {
+    parseRepoUrl(value, { requireOwner: true });
+  } catch (error) {
+    if (!(error instanceof RepoUrlError)) throw error;
+    if (error.problem === "no_owner" || error.problem === "owner") return "Enter a valid owner (organisation or user)";
+    if (error.problem === "no_repo" || error.problem === "repo") return "Enter a valid repository name: letters, digits, '.', '_' or '-'";
+    return "Choose where the repository goes";
+  }
+  const owners = property["ui:options"]?.allowedOwners;
+  if (owners?.length && !owners.includes(draft.owner)) return `The owner must be one of: ${owners.join(", ")}`;
+  return null;
 }
 
 /** Converts form text into each field's JSON type (numbers, booleans, lists). */
@@ -155,15 +169,8 @@ export function validatePage(page: ParameterPage, values: Record<string, unknown
   }
   for (const [name, property] of Object.entries(page.properties ?? {})) {
     if (errors[name] || property["ui:field"] !== "RepoUrlPicker" || present[name] === undefined) continue;
-    const repoUrl = parseRepoUrlValue(present[name]);
-    const allowed = property["ui:options"]?.allowedHosts;
-    if (!repoUrl) errors[name] = "Choose where the repository goes";
-    else if (allowed?.length && !allowed.includes(repoUrl.host)) errors[name] = `The host must be one of: ${allowed.join(", ")}`;
-    else if (!REPO_PART.test(repoUrl.owner)) errors[name] = "Enter a valid owner (organisation or user)";
-    else if (!REPO_PART.test(repoUrl.repo) || repoUrl.repo.endsWith(".git")) errors[name] = "Enter a valid repository name: letters, digits, '.', '_' or '-'";
-    else if (property["ui:options"]?.allowedOwners?.length && !property["ui:options"].allowedOwners.includes(repoUrl.owner)) {
-      errors[name] = `The owner must be one of: ${property["ui:options"].allowedOwners.join(", ")}`;
-    }
+    const problem = repoUrlProblem(present[name], property);
+    if (problem) errors[name] = problem;
   }
   return errors;
 }

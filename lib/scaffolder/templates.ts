@@ -2,7 +2,8 @@ import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db";
-import { catalogLimitsFromEnv, parseCatalogYaml, type CatalogEntity } from "@/lib/catalog/descriptor";
+import { catalogLimitsFromEnv, parseCatalogYaml } from "@/lib/catalog/descriptor";
+import type { CatalogEntity } from "@/lib/catalog/types";
 import { getEnv } from "@/lib/env";
 import { parameterPages, type ParameterPage } from "@/lib/scaffolder/parameters";
 

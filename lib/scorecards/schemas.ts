@@ -1,6 +1,6 @@
 import { isScalar, LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { CATALOG_KINDS } from "@/lib/catalog/descriptor";
+import { CATALOG_KINDS } from "@/lib/catalog/types";
 import { CHECK_TYPES, findCheck } from "@/lib/scorecards/checks";
 import { toBoundedJS } from "@/lib/yaml";
 

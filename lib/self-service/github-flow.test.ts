@@ -182,4 +182,34 @@ describe("database requests against GitHub", () => {
     expect((await db.databaseRequest.findUniqueOrThrow({ where: { id } })).status).toBe("provisioned");
     expect(github.violations()).toEqual([]);
   });
+
+  it("does not take atlantis.yaml for missing while GitHub cannot be read: the attempt waits, the retry adds the project", async () => {
+    const catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: journal\nspec:\n  type: service\n  lifecycle: production\n  owner: team-payments\n";
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(catalog).entities, { type: "upload" }));
+    github.setFile("acme/infrastructure", "main", "terraform/atlantis.yaml", "version: 3\nprojects:\n  - name: dev\n    dir: terraform/envs/dev\n");
+    const pat = await createUser({ role: "platform", groups: ["team-payments"] });
+    const { id } = await createDatabaseRequest(pat, {
+      service: "component:default/journal",
+      environment: "dev",
+      engine: "postgres",
+      engineVersion: "16",
+      tier: "small",
+      backupRetentionDays: "7",
+      justification: "The journal gets its own database.",
+    });
+
+    github.failOn({ method: "GET", path: "/repos/acme/infrastructure/contents/terraform/atlantis.yaml", failure: 502 });
+    await expect(openDatabasePullRequest(id)).rejects.toThrow(/GitHub/);
+    const queued = await db.databaseRequest.findUniqueOrThrow({ where: { id } });
+    expect(queued).toMatchObject({ status: "submitted", prNumber: null });
+    const infrastructure = () => github.getRepository("acme/infrastructure")!;
+    // Read as "no atlantis.yaml", the outage would have opened a pull request without the project.
+    expect(infrastructure().pulls.filter((pull) => pull.head === queued.branch)).toEqual([]);
+
+    expect(await openDatabasePullRequest(id)).toBe("opened");
+    const atlantis = infrastructure().branches[queued.branch]?.files["terraform/atlantis.yaml"];
+    expect(atlantis).toContain("name: dev-databases");
+    expect(atlantis).toContain("dir: terraform/envs/dev/databases");
+    expect(github.violations()).toEqual([]);
+  });
 });

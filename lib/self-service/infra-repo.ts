@@ -3,8 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
-import { createLocalRepo } from "@/lib/git/local";
-import { parseRepoUrlValue } from "@/lib/scaffolder/parameters";
+import { createLocalRepo, getWriteHost, localRepositoryDir, parseRepoUrl } from "@/lib/git";
 
 /**
  * The infrastructure repository database requests go to: the configured GitHub repo, or
@@ -16,9 +15,9 @@ export type InfraRepo = { owner: string; repo: string; baseBranch: string; local
 /** Where the infra repo is, from PAVE_INFRA_REPO and whether GitHub is configured. */
 export function infraRepo(): InfraRepo {
   const env = getEnv();
-  const { owner, repo } = parseRepoUrlValue(env.PAVE_INFRA_REPO)!;
-  const local = !env.GITHUB_TOKEN;
-  return { owner, repo, baseBranch: env.PAVE_INFRA_BASE_BRANCH, local, localDir: local ? path.resolve(env.PAVE_GIT_ROOT, owner, `${repo}.git`) : null };
+  const { owner, repo } = parseRepoUrl(env.PAVE_INFRA_REPO, { requireOwner: true });
+  const local = getWriteHost() === "local";
+  return { owner, repo, baseBranch: env.PAVE_INFRA_BASE_BRANCH, local, localDir: local ? localRepositoryDir(owner, repo) : null };
 }
 
 async function filesBelow(dir: string, prefix: string): Promise<Record<string, string>> {

@@ -6,10 +6,7 @@ import { log } from "@/lib/log";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isOwnerTeamMember, ownerGroupName } from "@/lib/catalog/permissions";
-import { getGitReader, getGitWriter } from "@/lib/git/reader";
-import { getGitHubWebUrl } from "@/lib/git/location";
-import { mergeLocalPullRequest, reviewLocalPullRequest, setLocalPullRequestState } from "@/lib/git/local-writer";
-import type { PullRequestState } from "@/lib/git/types";
+import { getGitReader, getGitWriter, nullIfNotFound, repositoryFileLocation, type PullRequestState } from "@/lib/git";
 import {
   addAtlantisProject,
   branchName,
@@ -162,13 +159,10 @@ export async function openDatabasePullRequest(requestId: string): Promise<"opene
 
   const files: Record<string, string> = { [request.filePath]: request.hcl };
   try {
-    const reader = getGitReader();
-    const base = repo.local ? `file://${repo.localDir}` : `${getGitHubWebUrl(getEnv().GITHUB_API_URL)}/${repo.owner}/${repo.repo}`;
     // A databases directory Atlantis doesn't know yet needs its project entry (terraform/atlantis.yaml,
-    // read by Atlantis through repo_config_file).
-    const atlantis = await Promise.resolve()
-      .then(() => reader.readFile(reader.parseLocation(`${base}/blob/${repo.baseBranch}/terraform/atlantis.yaml`)))
-      .catch(() => null);
+    // read by Atlantis through repo_config_file). Only a missing file means "no projects yet": a git
+    // host that cannot be read now fails this attempt, and the job retries it.
+    const atlantis = await nullIfNotFound(getGitReader().readFile(repositoryFileLocation(repo, repo.baseBranch, "terraform/atlantis.yaml")));
     if (atlantis) {
       const updated = addAtlantisProject(atlantis.content, databasesAtlantisProject(request.environment));
       if (updated !== atlantis.content) files["terraform/atlantis.yaml"] = updated;
@@ -304,8 +298,8 @@ export async function reconcileDatabaseRequests(): Promise<{ checked: number; ch
 export async function decideLocalRequest(actor: CurrentUser, requestId: string, decision: "approve" | "request_changes" | "merge" | "reject"): Promise<DatabaseRequestStatus> {
   if (!hasRole(actor.role, "platform")) throw new AppError("FORBIDDEN", "Only the platform team can review database requests.");
   const repo = infraRepo();
-  if (!repo.local || !repo.localDir) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
-  const repoDir = repo.localDir;
+  if (!repo.local) throw new AppError("CONFLICT", "This request is reviewed on GitHub. Pave follows the pull request.");
+  const writer = getGitWriter();
   const reviewer = actor.email ?? actor.id;
   const outcome = await db.$transaction(
     async (tx) => {
@@ -317,21 +311,22 @@ export async function decideLocalRequest(actor: CurrentUser, requestId: string, 
         throw new AppError("FORBIDDEN", `You asked for this database, so someone else on the platform team must ${decision} it.`);
       }
       const requester = await requesterIdentities(requestId, tx);
+      const target = { owner: repo.owner, repo: repo.repo, number: request.prNumber };
+      let pr: PullRequestState;
       if (decision === "approve" || decision === "request_changes") {
-        await reviewLocalPullRequest(repoDir, request.prNumber, { reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
+        pr = await writer.reviewPullRequest({ ...target, reviewer, state: decision === "approve" ? "approved" : "changes_requested" });
       } else if (decision === "merge") {
         // The writer checks the reviews as they are now, under the record's lock: a change
         // request that landed a moment ago stops the merge.
-        await mergeLocalPullRequest(repoDir, request.prNumber, { ignoreReviewers: requester }).catch((error: unknown) => {
+        pr = await writer.mergePullRequest({ ...target, ignoreReviewers: requester }).catch((error: unknown) => {
           if (error instanceof AppError && error.code === "CONFLICT" && /needs an approval/.test(error.message)) {
             throw new AppError("CONFLICT", "Approve the request before merging it.");
           }
           throw error;
         });
       } else {
-        await setLocalPullRequestState(repoDir, request.prNumber, "closed");
+        pr = await writer.closePullRequest(target);
       }
-      const pr = await getGitWriter().getPullRequest({ owner: repo.owner, repo: repo.repo, number: request.prNumber });
       const result = statusForPullRequest(pr, requester);
       await applyStatusLocked(tx, requestId, result, actor, `${decision.replace("_", " ")} by ${reviewer}`);
       return result;

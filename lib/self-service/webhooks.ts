@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { pullRequestEventSummary } from "@/lib/webhooks/github";
-import { getGitWriter } from "@/lib/git/reader";
+import { getGitWriter } from "@/lib/git";
 import { infraRepo } from "@/lib/self-service/infra-repo";
 import { applyRequestStatus, requesterIdentities, statusForPullRequest, type ReviewOutcome } from "@/lib/self-service/mutations";
 import { handleDoraGitHubEvent } from "@/lib/dora/github";

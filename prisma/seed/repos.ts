@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { createLocalRepo } from "../../lib/git/local.ts";
+import { createLocalRepo } from "../../lib/git/index.ts";
 
 const SOURCE_DIR = path.join(import.meta.dirname, "repos");
 const OWNER = "acme";

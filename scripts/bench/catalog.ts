@@ -22,7 +22,7 @@ const { parseCatalogYaml } = await import("../../lib/catalog/descriptor.ts");
 const { toCatalogYaml } = await import("../../lib/catalog/export.ts");
 const { countFacets, getEntityDetail, searchEntities } = await import("../../lib/catalog/queries.ts");
 const { catalogQuerySchema } = await import("../../lib/catalog/schemas.ts");
-type CatalogEntity = import("../../lib/catalog/descriptor.ts").CatalogEntity;
+type CatalogEntity = import("../../lib/catalog/types.ts").CatalogEntity;
 
 // Deterministic pseudo-random numbers, so every run seeds the same catalog.
 let seed = 42;
