@@ -36,10 +36,11 @@ module.exports = {
     },
     {
       name: "git-through-its-index",
-      comment: "Domains reach git through lib/git (its index.ts) and nothing deeper.",
+      comment:
+        "Domains reach git through lib/git (its index.ts) and nothing deeper. repo-url.ts, the one parser of repository URLs, is pure and may be imported alone where the index's server code cannot go (the wizard, env.ts, the template thread).",
       severity: "error",
       from: { path: "^(app|components|lib|scripts|prisma)/", pathNot: ["^lib/git/", "\\.test\\.tsx?$"] },
-      to: { path: "^lib/git/(?!index\\.ts$)" },
+      to: { path: "^lib/git/(?!index\\.ts$|repo-url\\.ts$)" },
     },
     {
       name: "job-registry-only-for-the-worker",

@@ -20,6 +20,7 @@ const nextConfig = {
       "./lib/scaffolder/templating/errors.ts",
       "./lib/scaffolder/templating/secrets.ts",
       "./lib/catalog/refs.ts",
+      "./lib/git/repo-url.ts",
       "./tsconfig.json",
       "./package.json",
       "./node_modules/tsx/**/*",

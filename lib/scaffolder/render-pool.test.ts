@@ -68,6 +68,6 @@ describe("template rendering threads", () => {
     };
     visit("lib/scaffolder/render-thread.ts");
     const engine = ["budget", "errors", "evaluator", "filters", "index", "lexer", "parser", "secrets", "values"].map((name) => `lib/scaffolder/templating/${name}.ts`);
-    expect([...seen].sort()).toEqual(["lib/catalog/refs.ts", "lib/scaffolder/render-thread.ts", "lib/scaffolder/rendering.ts", ...engine]);
+    expect([...seen].sort()).toEqual(["lib/catalog/refs.ts", "lib/git/repo-url.ts", "lib/scaffolder/render-thread.ts", "lib/scaffolder/rendering.ts", ...engine]);
   });
 });

@@ -18,6 +18,7 @@ import {
   toJson,
   toText,
 } from "@/lib/scaffolder/templating/values";
+import { parseRepoUrl as parseRepoUrlValue, RepoUrlError, type RepoUrl } from "@/lib/git/repo-url";
 
 /** A filter: `input | name(arg, …)` calls `filter(input, [arg, …], limits)`. */
 export type TemplateFilter = (input: unknown, args: readonly unknown[], limits: FilterLimits) => unknown;
@@ -41,8 +42,6 @@ export const TESTS: Readonly<Record<string, (value: unknown) => boolean>> = Obje
 
 // ─── Filters ─────────────────────────────────────────────────────────────────
 
-type RepoSpec = { host: string; owner?: string; repo: string; organization?: string; workspace?: string; project?: string };
-
 const REPO_URL_EXAMPLE = "github.com?owner=acme&repo=my-service";
 
 function shorten(text: string): string {
@@ -50,47 +49,20 @@ function shorten(text: string): string {
 }
 
 /**
- * Backstage's RepoUrlPicker value, `host?owner=…&repo=…`. Backstage checks the
- * required parts per SCM integration; Pave has no integration config here, so
- * it requires `repo`, and `owner` unless a `project` names the repository.
+ * Backstage's RepoUrlPicker value, `host?owner=…&repo=…`, read by Pave's one parser of
+ * it (lib/git/repo-url.ts, which the wizard and the server use too). It requires `repo`,
+ * and `owner` unless a `project` names the repository.
  */
-function parseRepoUrl(input: unknown, filter: string): RepoSpec {
+function parseRepoUrl(input: unknown, filter: string): RepoUrl {
   if (typeof input !== "string" || input.trim() === "") {
     throw new TemplateError(`${filter} needs a repository URL such as "${REPO_URL_EXAMPLE}", got ${describeType(input)}`);
   }
-  if (input.includes("://")) {
-    throw new TemplateError(`${filter}: ${shorten(input)} must be written without a scheme, e.g. "${REPO_URL_EXAMPLE}"`);
-  }
-  let url: URL;
   try {
-    url = new URL(`https://${input.trim()}`);
-  } catch {
-    throw new TemplateError(`${filter}: ${shorten(input)} is not a repository URL; expected host?owner=…&repo=…, e.g. "${REPO_URL_EXAMPLE}"`);
+    return parseRepoUrlValue(input);
+  } catch (error) {
+    if (error instanceof RepoUrlError) throw new TemplateError(`${filter}: ${shorten(input)} ${error.detail}`);
+    throw error;
   }
-  const param = (name: string) => trimSlashes(url.searchParams.get(name) ?? "") || undefined;
-  const repo = param("repo");
-  const owner = param("owner");
-  const project = param("project");
-  if (!repo) throw new TemplateError(`${filter}: ${shorten(input)} has no repo; add &repo=<name>, e.g. "${REPO_URL_EXAMPLE}"`);
-  if (!owner && !project) {
-    throw new TemplateError(`${filter}: ${shorten(input)} has no owner; add &owner=<name>, e.g. "${REPO_URL_EXAMPLE}"`);
-  }
-  const optional = { organization: param("organization"), workspace: param("workspace"), project };
-  return {
-    host: url.host,
-    ...(owner ? { owner } : {}),
-    repo,
-    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-  };
-}
-
-// A loop rather than /\/+$/, whose backtracking is quadratic on long runs of slashes.
-function trimSlashes(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text[start] === "/") start++;
-  while (end > start && text[end - 1] === "/") end--;
-  return text.slice(start, end);
 }
 
 function optionalString(value: unknown, what: string): string | undefined {

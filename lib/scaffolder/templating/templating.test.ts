@@ -316,9 +316,11 @@ describe("filters", () => {
     expect(templateError(() => apply("parameters.missing | parseRepoUrl")).message).toMatch(/line 1, column \d+: parseRepoUrl needs/);
   });
 
-  it("parseRepoUrl stays fast on long runs of slashes", () => {
+  it("parseRepoUrl refuses long runs of slashes, and owners GitHub would not accept", () => {
     const owner = `${"/".repeat(200_000)}acme${"/".repeat(200_000)}`;
-    expect(apply("('github.com?repo=r&owner=' ~ owner) | parseRepoUrl", { owner })).toEqual({ host: "github.com", owner: "acme", repo: "r" });
+    expect(templateError(() => apply("('github.com?repo=r&owner=' ~ owner) | parseRepoUrl", { owner })).message).toContain("longer than 1024 characters");
+    expect(templateError(() => apply("'github.com?owner=/acme/&repo=r' | parseRepoUrl")).message).toContain('has an invalid owner "/acme/"');
+    expect(templateError(() => apply("'github.com?owner=acme&repo=r&branch=main' | parseRepoUrl")).message).toContain('unknown parameter "branch"');
   });
 
   it("projectSlug turns a repo URL into owner/repo", () => {
