@@ -1,8 +1,10 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
-import { unstable_rethrow } from "next/navigation";
+// The server build of next/navigation (what Next gives server code), so route modules also
+// load in plain Node scripts (the DORA benchmark drives the events route directly).
+import { unstable_rethrow } from "next/dist/client/components/navigation.react-server";
 import { z } from "zod";
-import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
+import type { CurrentUser } from "@/lib/auth/session";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
 import { getEnv } from "@/lib/env";
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
@@ -218,7 +220,8 @@ function buildRoute<A extends RouteAuth, P extends MaybeSchema, Q extends MaybeS
 export function defineRoute<A extends RouteAuth, P extends MaybeSchema = undefined, Q extends MaybeSchema = undefined, B extends BodySpec | undefined = undefined>(
   config: RouteConfig<A, P, Q, B>,
 ) {
-  return buildRoute(config, getCurrentUser);
+  // Loaded when a request needs it: token-only routes never load next-auth.
+  return buildRoute(config, async () => (await import("@/lib/auth/session")).getCurrentUser());
 }
 
 /**
