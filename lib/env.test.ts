@@ -7,6 +7,8 @@ const base = {
   NEXTAUTH_SECRET: "a".repeat(32),
 };
 
+const KEY = Buffer.alloc(32, 1).toString("base64");
+
 function problems(source: Record<string, string | undefined>): string[] {
   try {
     parseEnv(source);
@@ -61,7 +63,7 @@ describe("parseEnv", () => {
   });
 
   it("refuses a production start with no sign-in provider", () => {
-    expect(problems({ ...base, NODE_ENV: "production" })[0]).toMatch(/^OIDC_ISSUER: no sign-in provider is configured/);
+    expect(problems({ ...base, NODE_ENV: "production", PAVE_SECRETS_KEY: KEY })[0]).toMatch(/^OIDC_ISSUER: no sign-in provider is configured/);
   });
 });
 
@@ -76,9 +78,17 @@ describe("isBuiltinIdpEnabled", () => {
   });
 
   it("stays off in production unless explicitly enabled", () => {
-    const real = { ...base, NODE_ENV: "production", GITHUB_ID: "id", GITHUB_SECRET: "secret" };
+    const real = { ...base, NODE_ENV: "production", PAVE_SECRETS_KEY: KEY, GITHUB_ID: "id", GITHUB_SECRET: "secret" };
     expect(isBuiltinIdpEnabled(parseEnv(real))).toBe(false);
-    expect(isBuiltinIdpEnabled(parseEnv({ ...base, NODE_ENV: "production", PAVE_BUILTIN_IDP: "true" }))).toBe(true);
+    expect(isBuiltinIdpEnabled(parseEnv({ ...base, NODE_ENV: "production", PAVE_SECRETS_KEY: KEY, PAVE_BUILTIN_IDP: "true" }))).toBe(true);
     expect(problems({ ...base, PAVE_BUILTIN_IDP: "yes" })[0]).toMatch(/^PAVE_BUILTIN_IDP: expected "true" or "false"/);
+  });
+
+  it("needs a 32-byte PAVE_SECRETS_KEY in production, as hex or base64", () => {
+    const prod = { ...base, NODE_ENV: "production", PAVE_BUILTIN_IDP: "true" };
+    expect(problems(prod)).toContainEqual(expect.stringMatching(/^PAVE_SECRETS_KEY: is required in production/));
+    expect(problems({ ...prod, PAVE_SECRETS_KEY: "c2hvcnQ=" })).toContainEqual(expect.stringMatching(/^PAVE_SECRETS_KEY: must be 32 bytes/));
+    expect(parseEnv({ ...prod, PAVE_SECRETS_KEY: "ab".repeat(32) }).PAVE_SECRETS_KEY).toHaveLength(32);
+    expect(parseEnv({ ...prod, PAVE_SECRETS_KEY: KEY }).PAVE_SECRETS_KEY).toEqual(Buffer.alloc(32, 1));
   });
 });

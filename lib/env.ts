@@ -132,6 +132,26 @@ const envSchema = z
     /** Milliseconds one run's template rendering may take in all before its rendering thread is stopped. */
     PAVE_TEMPLATE_TIME_LIMIT_MS: z.coerce.number().int().min(100, { message: "must be at least 100" }).default(5000),
 
+    /**
+     * 32 bytes, as 64 hex characters or base64: the key that seals secrets Pave keeps in
+     * Postgres (template runs' password answers). The same on every replica; `npm run dev`
+     * generates one into .data/secrets.json.
+     */
+    PAVE_SECRETS_KEY: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          if (value === undefined) return undefined;
+          const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+          if (bytes.length !== 32) {
+            ctx.addIssue({ code: "custom", message: "must be 32 bytes, as 64 hex characters or base64 (openssl rand -base64 32)" });
+            return z.NEVER;
+          }
+          return bytes;
+        }),
+    ),
+
     PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -158,6 +178,7 @@ const envSchema = z
       "must not be more than PAVE_CATALOG_MAX_IMPORT_BYTES (one entity can't be bigger than a whole import)",
     );
     need(!!env.PAVE_METRICS_TOKEN && env.PAVE_METRICS_TOKEN.length < 16, "PAVE_METRICS_TOKEN", "must be at least 16 characters");
+    need(env.NODE_ENV === "production" && !env.PAVE_SECRETS_KEY, "PAVE_SECRETS_KEY", "is required in production: 32 random bytes, the same on every replica (openssl rand -base64 32)");
     need(
       env.NODE_ENV === "production" && env.PAVE_BUILTIN_IDP === undefined && !env.OIDC_ISSUER && !env.GITHUB_ID,
       "OIDC_ISSUER",

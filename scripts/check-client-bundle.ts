@@ -16,10 +16,12 @@ export const SECRET_SETTINGS = [
   "UNLEASH_API_TOKEN",
   "UNLEASH_ADMIN_TOKEN",
   "DATABASE_URL",
+  "PAVE_SECRETS_KEY",
 ];
 
-/** The value each secret setting gets during `npm run build:checked`. */
-export const sentinel = (name: string) => `bundle-sentinel-${name.toLowerCase()}-7f3a`;
+/** The value each secret setting gets during `npm run build:checked` (the secrets key must be 32 bytes: base64 of a 32-character marker). */
+export const sentinel = (name: string) =>
+  name === "PAVE_SECRETS_KEY" ? Buffer.from("bundle-sentinel-secrets-key-7f3a").toString("base64") : `bundle-sentinel-${name.toLowerCase()}-7f3a`;
 
 const root = path.join(process.cwd(), ".next", "static");
 const files: string[] = [];

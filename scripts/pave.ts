@@ -28,13 +28,21 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const say = (message: string) => console.log(`\x1b[36m[pave]\x1b[0m ${message}`);
 const cleanups: (() => Promise<void>)[] = [];
 
-/** Secrets the embedded defaults need, generated once and kept in .data/ (git-ignored). */
-function localSecrets(): { nextauthSecret: string; postgresPassword: string } {
+type LocalSecrets = { nextauthSecret: string; postgresPassword: string; secretsKey: string };
+
+/** Secrets the embedded defaults need, generated once and kept in .data/ (git-ignored). A key added later is added to the file. */
+function localSecrets(): LocalSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
-  mkdirSync(dataDir, { recursive: true });
-  const secrets = { nextauthSecret: randomBytes(32).toString("base64url"), postgresPassword: randomBytes(18).toString("base64url") };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>) : {};
+  const secrets: LocalSecrets = {
+    nextauthSecret: stored.nextauthSecret ?? randomBytes(32).toString("base64url"),
+    postgresPassword: stored.postgresPassword ?? randomBytes(18).toString("base64url"),
+    secretsKey: stored.secretsKey ?? randomBytes(32).toString("base64"),
+  };
+  if (Object.keys(secrets).some((name) => !stored[name as keyof LocalSecrets])) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 
@@ -46,6 +54,7 @@ function run(command: string, args: string[], what: string) {
 async function main() {
   const isDev = mode === "dev";
   if (isDev && !process.env.NEXTAUTH_SECRET) process.env.NEXTAUTH_SECRET = localSecrets().nextauthSecret;
+  if (isDev && !process.env.PAVE_SECRETS_KEY) process.env.PAVE_SECRETS_KEY = localSecrets().secretsKey;
 
   if (!process.env.DATABASE_URL) {
     const { startEmbeddedPostgres } = await import("./embedded-postgres.ts");

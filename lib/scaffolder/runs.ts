@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import { recordAudit } from "@/lib/audit";
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { openSecret, sealSecret } from "@/lib/secrets";
 import type { CurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isOwnerTeamMember } from "@/lib/catalog/permissions";
@@ -23,10 +24,17 @@ export class ParameterError extends AppError {
   }
 }
 
-// Secrets given to a run live only in this process's memory until the run uses them:
-// never in the run row, the job payload or a log line.
-const globalSecrets = globalThis as unknown as { paveRunSecrets?: Map<string, Record<string, string>> };
-const runSecrets = (globalSecrets.paveRunSecrets ??= new Map());
+// A run's secret answers are kept sealed (lib/secrets.ts) in their own row while the run
+// may still need them, so any worker can run it; never in the run row, the job payload
+// or a log line, and the row is deleted when the run ends.
+async function readRunSecrets(runId: string): Promise<Record<string, string>> {
+  const row = await db.scaffolderRunSecret.findUnique({ where: { runId }, select: { sealed: true } });
+  return row ? (JSON.parse(openSecret(row.sealed)) as Record<string, string>) : {};
+}
+
+async function forgetRunSecrets(runId: string): Promise<void> {
+  await db.scaffolderRunSecret.deleteMany({ where: { runId } });
+}
 
 async function requireTemplate(templateId: string): Promise<LoadedTemplate> {
   const template = await loadTemplate(templateId);
@@ -148,13 +156,13 @@ export async function startRun(actor: CurrentUser, templateId: string, raw: Reco
         parameters: values as object,
         createdById: actor.id,
         steps: { create: template.steps.map((s, position) => ({ stepId: s.id, position, name: s.name, action: s.action })) },
+        ...(Object.keys(secrets).length ? { secrets: { create: { sealed: sealSecret(JSON.stringify(secrets)) } } } : {}),
       },
       select: { id: true },
     });
     await recordAudit(tx, { actor, action: "scaffolder.run.start", target: { type: "scaffolder_run", id: created.id }, data: { template: template.id } });
     return created;
   });
-  if (Object.keys(secrets).length) runSecrets.set(run.id, secrets);
   await queueScaffolderRun(run.id);
   return run.id;
 }
@@ -187,7 +195,7 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
   });
   if (!run || run.status === "succeeded") return "succeeded";
   const recorder = databaseRecorder(runId);
-  const secrets = runSecrets.get(runId) ?? {};
+  const secrets = await readRunSecrets(runId);
   await db.scaffolderRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(), error: null } });
   const workspace = await mkdtemp(path.join(os.tmpdir(), `pave-run-`));
   try {
@@ -199,7 +207,7 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
       await tx.scaffolderRun.update({ where: { id: runId }, data: { status: "succeeded", output: maskSecrets(output, secrets) as object, finishedAt: new Date() } });
       await recordAudit(tx, { actor: run.createdBy, action: "scaffolder.run.succeeded", target: { type: "scaffolder_run", id: runId }, data: { template: run.templateId } });
     });
-    runSecrets.delete(runId);
+    await forgetRunSecrets(runId);
     return "succeeded";
   } catch (error) {
     const retryable = error instanceof StepFailure && error.retryable;
@@ -208,7 +216,7 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
     await db.scaffolderLog.create({ data: { runId, level: "error", message: retryable ? `${message} Pave will try again shortly.` : message } });
     await db.scaffolderRun.update({ where: { id: runId }, data: { status: retryable ? "queued" : "failed", error: retryable ? null : message, finishedAt: retryable ? null : new Date() } });
     if (!retryable) {
-      runSecrets.delete(runId);
+      await forgetRunSecrets(runId);
       await recordAudit(db, { actor: run.createdBy, action: "scaffolder.run.failed", target: { type: "scaffolder_run", id: runId }, data: { error: message } });
     }
     return retryable ? "retry" : "failed";
@@ -233,6 +241,6 @@ export async function runQueuedRun(runId: string, attempt: { retryCount: number;
 export async function failQueuedRun(runId: string): Promise<void> {
   const message = "The run kept hitting temporary failures (the git host was unavailable). Try again later.";
   const run = await db.scaffolderRun.update({ where: { id: runId }, data: { status: "failed", error: message, finishedAt: new Date() }, select: { createdById: true } });
-  runSecrets.delete(runId);
+  await forgetRunSecrets(runId);
   await recordAudit(db, { actor: run.createdById ? { id: run.createdById } : null, action: "scaffolder.run.failed", target: { type: "scaffolder_run", id: runId }, data: { error: message } });
 }

@@ -11,6 +11,7 @@ const globalState = globalThis as unknown as { paveTestDbReady?: Set<string> };
 
 process.env.DATABASE_URL = databaseUrl(name);
 process.env.NEXTAUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
+process.env.PAVE_SECRETS_KEY ??= Buffer.alloc(32, 7).toString("base64");
 process.env.LOG_LEVEL ??= "silent";
 // Local git locations must live under the git root; each worker gets its own.
 process.env.PAVE_GIT_ROOT = path.join(os.tmpdir(), `pave-test-git-${process.pid}`);
