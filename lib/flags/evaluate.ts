@@ -32,7 +32,7 @@ const READY_WAIT_MS = 1_000;
 const FILE_CHECK_MS = 1_000;
 
 function bootstrapPath(): string {
-  return path.resolve(process.cwd(), getEnv().PAVE_FLAGS_BOOTSTRAP);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), getEnv().PAVE_FLAGS_BOOTSTRAP);
 }
 
 /** Parses the bootstrap file: `{ features: [...] }` (unleash-client's format) or a bare array. */

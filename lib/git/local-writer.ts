@@ -197,7 +197,7 @@ export async function resolveLocalRepoDir(root: string, owner: string, name: str
   const realRoot = await realpath(resolvedRoot);
   // The owner directory or the repository itself could be a symlink planted in the root.
   for (const candidate of [path.dirname(dir), dir]) {
-    const real = await realpath(candidate).catch(() => undefined);
+    const real = await realpath(/*turbopackIgnore: true*/ candidate).catch(() => undefined);
     if (real !== undefined && !isInside(realRoot, real)) throw refusal();
   }
   return dir;

@@ -231,7 +231,7 @@ async function resolveGitDirInRoot(root: string, repoPath: string): Promise<stri
   const gitDir = await findGitDir(repoDir);
   let realGitDir: string;
   try {
-    realGitDir = await realpath(gitDir);
+    realGitDir = await realpath(/*turbopackIgnore: true*/ gitDir);
   } catch {
     throw new GitReadError("not_found", `No git repository at ${shownRepoPath(root, repoPath)}.`);
   }
@@ -241,8 +241,8 @@ async function resolveGitDirInRoot(root: string, repoPath: string): Promise<stri
 
 /** The git directory of a bare repository, a work tree with `.git/`, or a `.git` file (worktrees). */
 async function findGitDir(repoDir: string): Promise<string> {
-  const dotGit = path.join(repoDir, ".git");
-  const info = await stat(dotGit).catch(() => undefined);
+  const dotGit = path.join(/*turbopackIgnore: true*/ repoDir, ".git");
+  const info = await stat(/*turbopackIgnore: true*/ dotGit).catch(() => undefined);
   if (info?.isDirectory()) return dotGit;
   if (info?.isFile()) {
     const pointer = /^gitdir: (.+)$/m.exec(await readFile(dotGit, "utf8"))?.[1]?.trim();
@@ -303,7 +303,7 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function runGit(args: string[], options: RunOptions = {}): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
-      "git",
+      /*turbopackIgnore: true*/ "git",
       ["-c", `core.hooksPath=${os.devNull}`, ...args],
       {
         env: gitEnv(options.env),

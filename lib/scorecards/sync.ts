@@ -56,7 +56,7 @@ async function readScorecardFiles(dir: string): Promise<{ path: string; text: st
  * stored with their reasons and no definition.
  */
 export async function syncScorecardFiles(dir: string = getEnv().PAVE_SCORECARDS_DIR): Promise<{ files: number; refused: number; deleted: number }> {
-  const files = await readScorecardFiles(path.resolve(process.cwd(), dir));
+  const files = await readScorecardFiles(path.resolve(/*turbopackIgnore: true*/ process.cwd(), dir));
   const existing = await db.scorecard.findMany({ select: { id: true, name: true, source: true, path: true, title: true, description: true, yaml: true, definition: true, error: true } });
   const uiNames = new Set(existing.filter((row) => row.source !== "file").map((row) => row.name));
 
