@@ -46,7 +46,7 @@ module.exports = {
       name: "job-registry-only-for-the-worker",
       comment: "Domains send jobs through lib/jobs/queue.ts; only the worker loads the handlers (which import every domain).",
       severity: "error",
-      from: { pathNot: ["^lib/jobs/", "^instrumentation\\.ts$", "^scripts/worker\\.ts$", "\\.test\\.tsx?$"] },
+      from: { pathNot: ["^lib/jobs/", "^instrumentation\\.ts$", "\\.test\\.tsx?$"] },
       to: { path: "^lib/jobs/(registry|worker)\\.ts$" },
     },
   ],

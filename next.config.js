@@ -29,9 +29,12 @@ const nextConfig = {
       "./node_modules/tsx/**/*",
       "./node_modules/esbuild/**/*",
       "./node_modules/@esbuild/**/*",
-      // Read from the source tree at run time: Pave's own flags, the scorecard files, and the
-      // migrations the readiness check compares with the database.
+      // Read from the source tree at run time: Pave's own flags, the scorecard files, the built-in
+      // templates, the Terraform modules a database request writes, and the migrations the
+      // readiness check compares with the database.
       "./lib/flags/bootstrap.json",
+      "./templates/**/*",
+      "./terraform/**/*",
       "./lib/scorecards/definitions/**/*",
       "./prisma/migrations/**/*",
     ],

@@ -6,7 +6,9 @@ import { isRedirectError } from "next/dist/client/components/redirect-error";
 import { z } from "zod";
 import { getCurrentUser, type CurrentUser } from "@/lib/auth/session";
 import { hasRole, type Role } from "@/lib/auth/roles";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnreachable } from "@/lib/database-outage";
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
+import { noteDatabaseOutage } from "@/lib/health";
 import { log } from "@/lib/log";
 
 /** What a server action hands back to its form: data, or what the person can fix. */
@@ -112,6 +114,10 @@ function buildAction<S extends z.ZodType, T>(config: ActionConfig<S, T>, deps: A
       if (error instanceof AppError) {
         const fieldErrors = Object.keys(error.fields).length ? Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k, [v]])) : undefined;
         return { ok: false, error: error.message, details: error.details, fieldErrors, values: echoValues(raw as Record<string, unknown>) };
+      }
+      if (isDatabaseUnreachable(error)) {
+        noteDatabaseOutage();
+        return { ok: false, error: DATABASE_UNAVAILABLE_MESSAGE, values: echoValues(raw as Record<string, unknown>) };
       }
       log.error({ action: config.name, userId: user.id, err: error }, "action failed");
       return { ok: false, error: GENERIC_ERROR_MESSAGE };

@@ -8,9 +8,10 @@ export type DbClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "
 
 /** Creates a Prisma client over node-postgres for a connection string. */
 export function createPrismaClient(connectionString: string): PrismaClient {
+  // A connection that does not open within 5 s fails, so a request never hangs on a database that is away.
   // JIT compilation costs up to seconds on Pave's wide aggregate queries (rollups, facets)
   // and never pays back on queries this short, so it is off for the app's connections.
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, options: "-c jit=off" }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10, options: "-c jit=off", connectionTimeoutMillis: 5_000 }) });
 }
 
 // One client per process; dev hot reload would otherwise open a new pool per edit.

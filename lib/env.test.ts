@@ -23,15 +23,16 @@ describe("parseEnv", () => {
   it("accepts a minimal development config and fills defaults", () => {
     const env = parseEnv(base);
     expect(env.NEXTAUTH_URL).toBe("http://localhost:3000");
-    expect(env.PAVE_WORKER).toBe("inline");
+    expect(env.PAVE_PROCESS).toBe("all");
+    expect(env.PAVE_SHUTDOWN_GRACE_SECONDS).toBe(25);
     expect(env.PAVE_ADMIN_GROUPS).toEqual([]);
   });
 
   it("names each missing or malformed variable", () => {
-    const found = problems({ NODE_ENV: "development", DATABASE_URL: "mysql://x", NEXTAUTH_SECRET: "short", PAVE_WORKER: "sometimes" });
+    const found = problems({ NODE_ENV: "development", DATABASE_URL: "mysql://x", NEXTAUTH_SECRET: "short", PAVE_PROCESS: "sometimes" });
     expect(found.some((p) => p.startsWith("DATABASE_URL: expected a postgresql://"))).toBe(true);
     expect(found.some((p) => p.startsWith("NEXTAUTH_SECRET: must be at least 32"))).toBe(true);
-    expect(found.some((p) => p.startsWith("PAVE_WORKER:"))).toBe(true);
+    expect(found.some((p) => p.startsWith("PAVE_PROCESS:"))).toBe(true);
     expect(problems({ NEXTAUTH_SECRET: base.NEXTAUTH_SECRET }).some((p) => p.startsWith("DATABASE_URL: is required"))).toBe(true);
   });
 

@@ -152,7 +152,18 @@ const envSchema = z
         }),
     ),
 
-    PAVE_WORKER: z.enum(["inline", "off"], { message: 'expected "inline" or "off"' }).default("inline"),
+    /** What this process does: serve HTTP (web), run background jobs (worker), or both (all). */
+    PAVE_PROCESS: z.enum(["web", "worker", "all"], { message: 'expected "web", "worker" or "all"' }).default("all"),
+    /** Whether `npm start` applies pending migrations before it starts (under an advisory lock). Without it a process refuses an unmigrated database. */
+    PAVE_MIGRATE: z.enum(["true", "false"], { message: 'expected "true" or "false"' }).optional(),
+    /** Seconds a process has after SIGTERM to finish requests and jobs before it exits. */
+    PAVE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0, { message: "must be 0 or more" }).max(3600).default(25),
+    /** Seconds a process keeps serving after SIGTERM, answering readiness with 503, so load balancers stop sending before it closes. */
+    PAVE_SHUTDOWN_DELAY_SECONDS: z.coerce.number().int().min(0, { message: "must be 0 or more" }).max(3600).default(5),
+    /** Seconds a worker holds a template run between heartbeats; a run whose worker died is picked up by another after this. */
+    PAVE_RUN_LEASE_SECONDS: z.coerce.number().int().min(2, { message: "must be at least 2" }).max(3600).default(30),
+    /** Seconds between a worker's sweeps for runs and requests whose job was lost (enqueue failed, worker died). */
+    PAVE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(3600).default(15),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -176,6 +187,11 @@ const envSchema = z
       env.PAVE_CATALOG_MAX_ENTITY_BYTES > env.PAVE_CATALOG_MAX_IMPORT_BYTES,
       "PAVE_CATALOG_MAX_ENTITY_BYTES",
       "must not be more than PAVE_CATALOG_MAX_IMPORT_BYTES (one entity can't be bigger than a whole import)",
+    );
+    need(
+      env.PAVE_SHUTDOWN_DELAY_SECONDS >= env.PAVE_SHUTDOWN_GRACE_SECONDS && env.PAVE_SHUTDOWN_GRACE_SECONDS > 0,
+      "PAVE_SHUTDOWN_DELAY_SECONDS",
+      "must be less than PAVE_SHUTDOWN_GRACE_SECONDS (requests in flight need time to finish after it)",
     );
     need(!!env.PAVE_METRICS_TOKEN && env.PAVE_METRICS_TOKEN.length < 16, "PAVE_METRICS_TOKEN", "must be at least 16 characters");
     need(env.NODE_ENV === "production" && !env.PAVE_SECRETS_KEY, "PAVE_SECRETS_KEY", "is required in production: 32 random bytes, the same on every replica (openssl rand -base64 32)");

@@ -5,7 +5,8 @@ import { log } from "@/lib/log";
 
 /**
  * The life of a server process: whether it is shutting down (readiness answers 503 from
- * the first moment), and the graceful stop on SIGTERM: stop accepting connections, let
+ * the first moment), and the graceful stop on SIGTERM: keep serving for
+ * PAVE_SHUTDOWN_DELAY_SECONDS while load balancers notice, stop accepting connections, let
  * the requests in flight finish, let the worker finish or release its jobs, then exit 0,
  * all within PAVE_SHUTDOWN_GRACE_SECONDS. State lives on globalThis, since Next loads
  * instrumentation and route handlers as separate bundles.
@@ -46,10 +47,17 @@ async function closeHttpServers(deadline: number): Promise<void> {
 }
 
 /**
- * On SIGTERM or SIGINT: readiness turns 503, the HTTP server drains, `stopWorker` finishes
- * or releases running jobs, and the process exits 0 — at the latest after `graceMs`.
+ * On SIGTERM or SIGINT: readiness turns 503 and `stopWorker` stops taking jobs (finishing
+ * or releasing the running ones); the HTTP server keeps serving for `delayMs`, so load
+ * balancers see the 503 and stop sending, then stops accepting connections and lets the
+ * requests in flight finish. The process exits 0 — at the latest after `graceMs`.
  */
-export function installGracefulShutdown(options: { graceMs: number; stopWorker?: (timeoutMs: number) => Promise<void>; beforeExit?: () => Promise<void> }): void {
+export function installGracefulShutdown(options: {
+  graceMs: number;
+  delayMs: number;
+  stopWorker?: (timeoutMs: number) => Promise<void>;
+  beforeExit?: () => Promise<void>;
+}): void {
   if (state.paveShutdownInstalled) return;
   state.paveShutdownInstalled = true;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -63,7 +71,11 @@ export function installGracefulShutdown(options: { graceMs: number; stopWorker?:
       log.warn({ signal }, "grace period over; exiting");
       process.exit(0);
     }, options.graceMs + 2_000).unref();
-    void Promise.allSettled([closeHttpServers(deadline), options.stopWorker?.(Math.max(0, deadline - Date.now()))])
+    const drain = async () => {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(options.delayMs, options.graceMs)));
+      await closeHttpServers(deadline);
+    };
+    void Promise.allSettled([drain(), options.stopWorker?.(Math.max(0, deadline - Date.now()))])
       .then(() => options.beforeExit?.())
       .catch((err: unknown) => log.error({ err }, "shutdown step failed"))
       .finally(() => {
@@ -71,6 +83,9 @@ export function installGracefulShutdown(options: { graceMs: number; stopWorker?:
         process.exit(0);
       });
   };
+  // Next's own handlers (when NEXT_MANUAL_SIG_HANDLE is unset) would exit at once, mid-request.
+  process.removeAllListeners("SIGTERM");
+  process.removeAllListeners("SIGINT");
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
 }

@@ -54,6 +54,9 @@ export function clientAddress(headers: Headers, hops = getEnv().PAVE_TRUSTED_PRO
   return address.slice(0, 64);
 }
 
+/** Sign-in attempts (starting a sign-in, or returning from the identity provider) per client address: 60 at once, then one a second. */
+export const SIGN_INS_PER_ADDRESS: RateLimit = { perSecond: 1, burst: 60 };
+
 /** Failed bearer-token checks per client address: 10 a minute, bursts of 20. */
 export const FAILED_AUTH_PER_ADDRESS: RateLimit = { perSecond: 10 / 60, burst: 20 };
 

@@ -2,6 +2,8 @@ import "server-only";
 import type { Adapter, AdapterAccount, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { DbClient } from "@/lib/db";
 import type { Role } from "@/lib/auth/roles";
+import { isDatabaseUnreachable } from "@/lib/database-outage";
+import { noteDatabaseOutage } from "@/lib/health";
 
 /** The user next-auth hands to callbacks, with Pave's role and groups attached. */
 export type PaveAdapterUser = AdapterUser & { role: Role; groups: string[] };
@@ -95,16 +97,13 @@ export function createAuthAdapter(db: DbClient, options: { maxAgeMs?: number } =
       return toAdapterSession(row);
     },
     async getSessionAndUser(sessionToken) {
-      const row = await db.session.findUnique({
-        where: { sessionToken },
-        select: { sessionToken: true, userId: true, expires: true, createdAt: true, user: { select: userSelect } },
-      });
-      if (!row) return null;
-      if (endOf(row.createdAt).getTime() <= Date.now()) {
-        await db.session.deleteMany({ where: { sessionToken } });
-        return null;
+      try {
+        return await findSessionAndUser(db, sessionToken, endOf);
+      } catch (error) {
+        // next-auth turns this into "signed out"; marking the outage lets the caller tell them apart.
+        if (isDatabaseUnreachable(error)) noteDatabaseOutage();
+        throw error;
       }
-      return { session: toAdapterSession(row), user: toAdapterUser(row.user) };
     },
     async updateSession({ sessionToken, expires }) {
       const current = await db.session.findUnique({ where: { sessionToken }, select: { createdAt: true } });
@@ -118,4 +117,18 @@ export function createAuthAdapter(db: DbClient, options: { maxAgeMs?: number } =
       await db.session.deleteMany({ where: { sessionToken } });
     },
   };
+}
+
+/** The session with this token and its user; an ended session (per `endOf`) is deleted and gives null. */
+async function findSessionAndUser(db: DbClient, sessionToken: string, endOf: (createdAt: Date) => Date) {
+  const row = await db.session.findUnique({
+    where: { sessionToken },
+    select: { sessionToken: true, userId: true, expires: true, createdAt: true, user: { select: userSelect } },
+  });
+  if (!row) return null;
+  if (endOf(row.createdAt).getTime() <= Date.now()) {
+    await db.session.deleteMany({ where: { sessionToken } });
+    return null;
+  }
+  return { session: toAdapterSession(row), user: toAdapterUser(row.user) };
 }

@@ -5,6 +5,7 @@ import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getAuthOptions } from "@/lib/auth/options";
 import { hasRole, type Role } from "@/lib/auth/roles";
+import { databaseDownSince, DatabaseUnavailableError } from "@/lib/database-outage";
 
 /** The signed-in person as pages and actions see them (shape declared in next-auth.d.ts). */
 export type CurrentUser = Session["user"];
@@ -13,6 +14,8 @@ export type CurrentUser = Session["user"];
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   await connection(); // per-request: never prerender a page that depends on who is asking
   const session = await getServerSession(getAuthOptions());
+  // next-auth answers a failed lookup with "no session"; with the database away that is not "signed out".
+  if (!session && databaseDownSince() !== undefined) throw new DatabaseUnavailableError();
   return session?.user ?? null;
 });
 

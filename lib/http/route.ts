@@ -7,7 +7,9 @@ import { z } from "zod";
 import type { CurrentUser } from "@/lib/auth/session";
 import { authenticateIngestToken } from "@/lib/dora/tokens";
 import { getEnv } from "@/lib/env";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnreachable } from "@/lib/database-outage";
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
+import { noteDatabaseOutage } from "@/lib/health";
 import { readBodyLimited } from "@/lib/http/body";
 import { log } from "@/lib/log";
 import { failedAuth, takeToken, type RateLimit } from "@/lib/rate-limit";
@@ -68,8 +70,8 @@ export type RouteConfig<A extends RouteAuth, P, Q, B> = {
   params?: P;
   query?: Q;
   body?: B;
-  /** A token bucket per caller, taken after authentication and before the body is read. */
-  rateLimit?: { key: (caller: AuthContexts[A]) => string; limit: RateLimit; message: string };
+  /** A token bucket per caller, taken after authentication and before the body is read; a null key takes none. */
+  rateLimit?: { key: (caller: AuthContexts[A], request: Request) => string | null; limit: RateLimit; message: string };
   handle: (ctx: RouteContext<A, P, Q, B>) => Promise<Response>;
 };
 
@@ -191,7 +193,8 @@ function buildRoute<A extends RouteAuth, P extends MaybeSchema, Q extends MaybeS
       if (caller instanceof Response) return caller;
 
       if (config.rateLimit) {
-        const taken = await takeToken(config.rateLimit.key(caller as AuthContexts[A]), config.rateLimit.limit);
+        const key = config.rateLimit.key(caller as AuthContexts[A], request);
+        const taken = key === null ? ({ ok: true } as const) : await takeToken(key, config.rateLimit.limit);
         if (!taken.ok) return errorResponse(429, config.rateLimit.message, { "retry-after": String(taken.retryAfterSeconds) });
       }
 
@@ -206,6 +209,11 @@ function buildRoute<A extends RouteAuth, P extends MaybeSchema, Q extends MaybeS
       unstable_rethrow(error);
       if (error instanceof TooLarge) return errorResponse(413, error.message);
       if (error instanceof AppError) return errorResponse(error.status, error.message);
+      if (isDatabaseUnreachable(error)) {
+        noteDatabaseOutage();
+        log.warn({ route: config.name, method: request.method }, "route failed: the database is unreachable");
+        return errorResponse(503, DATABASE_UNAVAILABLE_MESSAGE, { "retry-after": "5" });
+      }
       log.error({ route: config.name, method: request.method, err: error }, "route failed");
       return errorResponse(500, GENERIC_ERROR_MESSAGE);
     }

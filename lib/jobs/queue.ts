@@ -67,6 +67,20 @@ export async function isJobPending(name: JobName): Promise<boolean> {
   return (await boss.getQueueSize(name, { before: "completed" })) > 0;
 }
 
+/**
+ * Whether a job of this name carrying `data` (a subset of its payload) is waiting to run:
+ * created, or failed and due for a retry. A job that is active is not waiting: the
+ * sweepers ask because its worker may have died.
+ */
+export async function hasWaitingJob(name: JobName, data: Record<string, string>): Promise<boolean> {
+  const boss = await connectQueue({ worker: false });
+  const rows = (await boss.getDb().executeSql(
+    "SELECT 1 FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry') AND data @> $2::jsonb LIMIT 1",
+    [name, JSON.stringify(data)],
+  )) as { rows: unknown[] };
+  return rows.rows.length > 0;
+}
+
 /** Runs a template run (the worker executes its steps). */
 export function queueScaffolderRun(runId: string): Promise<string | null> {
   return enqueue("scaffolder.run", { runId });
@@ -113,8 +127,10 @@ export function queueScorecardDefinitionChange(scorecard: string): Promise<strin
 }
 
 /** Stops pg-boss in this process, letting running jobs finish. */
-export async function stopJobs(): Promise<void> {
+export async function stopJobs(timeoutMs = 30_000): Promise<void> {
   const boss = await globalForBoss.paveBoss?.catch(() => undefined);
   globalForBoss.paveBoss = undefined;
-  await boss?.stop({ graceful: true, wait: true });
+  // Stops fetching, waits up to timeoutMs for the jobs in hand, then fails what is left so
+  // pg-boss hands those to another worker (retries permitting).
+  await boss?.stop({ graceful: true, wait: true, timeout: timeoutMs });
 }

@@ -6,7 +6,7 @@ import { buildEntityDocs, refreshAllDocs } from "@/lib/docs/build";
 import { isJobPending, queueScorecardEvaluation } from "@/lib/jobs/queue";
 import type { JobName, JobPayload } from "@/lib/jobs/definitions";
 import { pruneRateLimits } from "@/lib/rate-limit";
-import { runQueuedRun } from "@/lib/scaffolder/runs";
+import { runQueuedRun, sweepLostRuns } from "@/lib/scaffolder/runs";
 import { evaluateScorecards } from "@/lib/scorecards/evaluate";
 import { openDatabasePullRequest, reconcileDatabaseRequests } from "@/lib/self-service/mutations";
 import { pruneWebhookDeliveries } from "@/lib/self-service/webhooks";
@@ -44,4 +44,13 @@ export const handlers: Handlers = {
     if (!scorecard && afterDocs !== true && (await isJobPending("docs.refresh"))) return { skipped: "a docs refresh is running; it queues an evaluation" };
     return evaluateScorecards({ trigger: trigger ?? "schedule", scorecard });
   },
+};
+
+/**
+ * What every worker runs every PAVE_SWEEP_INTERVAL_SECONDS (and once at start): finding
+ * work whose job was lost because its enqueue failed or its worker died. Database
+ * requests without a pull request are queued again by self-service.reconcile.
+ */
+export const sweeps: Record<string, () => Promise<unknown>> = {
+  "scaffolder runs": sweepLostRuns,
 };

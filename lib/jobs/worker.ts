@@ -3,15 +3,16 @@ import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { DEAD_LETTER_QUEUE, JOBS, type JobName } from "@/lib/jobs/definitions";
 import { connectQueue, queueDocsRefresh, queueScorecardEvaluation, stopJobs } from "@/lib/jobs/queue";
-import { handlers } from "@/lib/jobs/registry";
+import { getEnv } from "@/lib/env";
+import { handlers, sweeps } from "@/lib/jobs/registry";
 
 /**
- * The worker: runs every registered job in this process and installs their schedules.
- * It runs inside the web process (PAVE_WORKER=inline, the zero-config default) or as
- * `npm run worker`; any number of either can share one database.
+ * The worker: runs every registered job in this process, installs their schedules and
+ * sweeps for lost work. It runs in a process started with PAVE_PROCESS=all (the default,
+ * beside the web server) or worker (`npm run worker`); any number can share one database.
  */
 
-export { stopJobs };
+const globalForSweeps = globalThis as unknown as { paveSweepTimer?: NodeJS.Timeout };
 
 /** Checks a job's payload and runs its handler; a payload that fails its schema is a bug, logged and dead-lettered, not retried. */
 export async function runJob(name: JobName, job: { id: string; data: unknown; retryCount: number; retryLimit: number }): Promise<unknown> {
@@ -48,7 +49,35 @@ export async function startWorker() {
     });
   }
   log.info({ jobs: Object.keys(JOBS) }, "job worker started");
+  void sweep();
+  clearInterval(globalForSweeps.paveSweepTimer);
+  globalForSweeps.paveSweepTimer = setInterval(() => void sweep(), getEnv().PAVE_SWEEP_INTERVAL_SECONDS * 1000);
+  globalForSweeps.paveSweepTimer.unref();
   return boss;
+}
+
+/**
+ * Stops the worker: no new jobs are fetched, the ones in hand get `timeoutMs` to finish,
+ * and what is still running then is failed back to the queue for another worker.
+ */
+export async function stopWorker(timeoutMs = 30_000): Promise<void> {
+  clearInterval(globalForSweeps.paveSweepTimer);
+  globalForSweeps.paveSweepTimer = undefined;
+  await stopJobs(timeoutMs);
+}
+
+/** Stopping the worker's jobs without its sweeps (tests, scripts). */
+export { stopJobs };
+
+/** One pass of every sweep; a failing sweep (database away) is logged and tried at the next pass. */
+async function sweep(): Promise<void> {
+  for (const [name, run] of Object.entries(sweeps)) {
+    try {
+      await run();
+    } catch (error) {
+      log.warn({ sweep: name, err: error instanceof Error ? { message: error.message } : undefined }, "sweep failed");
+    }
+  }
 }
 
 /**

@@ -322,6 +322,33 @@ const debugLog = defineAction({
   },
 });
 
+/** The longest pause debug:wait allows: templates use it to pace a run, never to hold a worker for long. */
+const MAX_WAIT_MS = 10 * 60 * 1000;
+
+const debugWait = defineAction({
+  id: "debug:wait",
+  description: "Pauses the run for a while (at most 10 minutes), e.g. to let something outside catch up.",
+  schema: z
+    .object({
+      minutes: z.number().min(0).optional(),
+      seconds: z.number().min(0).optional(),
+      milliseconds: z.number().min(0).optional(),
+    })
+    .refine((input) => (input.minutes ?? 0) * 60_000 + (input.seconds ?? 0) * 1000 + (input.milliseconds ?? 0) <= MAX_WAIT_MS, {
+      message: "debug:wait pauses for at most 10 minutes",
+    }),
+  sideEffects: false,
+  async handler(ctx) {
+    const ms = (ctx.input.minutes ?? 0) * 60_000 + (ctx.input.seconds ?? 0) * 1000 + (ctx.input.milliseconds ?? 0);
+    if (ctx.dryRun) {
+      ctx.log(`Dry run: would wait ${ms} ms`);
+      return;
+    }
+    ctx.log(`Waiting ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  },
+});
+
 export const ACTIONS: Record<string, ScaffolderAction> = Object.fromEntries(
-  [fetchTemplate, fetchPlain, publishGithub, publishPullRequest, catalogRegister, debugLog].map((a) => [a.id, a as ScaffolderAction]),
+  [fetchTemplate, fetchPlain, publishGithub, publishPullRequest, catalogRegister, debugLog, debugWait].map((a) => [a.id, a as ScaffolderAction]),
 );

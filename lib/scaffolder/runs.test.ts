@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { parseCatalogYaml } from "@/lib/catalog/descriptor";
 import { writeEntities } from "@/lib/catalog/store";
 import { ACTIONS } from "@/lib/scaffolder/builtin-actions";
-import { dryRunTemplate, executeRun, ParameterError, startRun } from "@/lib/scaffolder/runs";
+import { dryRunTemplate, executeRun, ParameterError, startRun, sweepLostRuns } from "@/lib/scaffolder/runs";
 import { getRunView } from "@/lib/scaffolder/queries";
 import { stopJobs } from "@/lib/jobs/queue";
 import { createUser, registerTemplateSource } from "@/tests/factories";
@@ -163,6 +163,58 @@ describe("running the node-microservice golden path", () => {
     const stored = JSON.stringify(logs) + JSON.stringify(await db.scaffolderRun.findUnique({ where: { id: runId } }));
     expect(stored).toContain("label=hello token=***");
     expect(stored).not.toContain("s3cr3t-value");
+  });
+});
+
+describe("a run across several workers", () => {
+  beforeAll(async () => {
+    await resetDatabase();
+    await db.$transaction((tx) => writeEntities(tx, parseCatalogYaml(org).entities, { type: "upload" }));
+  });
+  afterAll(async () => {
+    await stopJobs();
+  });
+
+  /** The run's pg-boss jobs, by state. */
+  const jobStates = async (runId: string) =>
+    (await db.$queryRaw<{ state: string }[]>`SELECT state::text FROM pgboss.job WHERE name = 'scaffolder.run' AND data->>'runId' = ${runId}`).map((row) => row.state).sort();
+
+  it("is executed by one worker when two are handed it at once: one repository, one entity", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const runId = await startRun(max, "builtin:node-microservice", answers("handed-twice"));
+    const results = await Promise.all([executeRun(runId), executeRun(runId)]);
+    expect(results.sort()).toEqual(["held", "succeeded"]);
+    expect(readdirSync(path.join(gitRoot(), "acme")).filter((d) => d.startsWith("handed-twice"))).toEqual(["handed-twice.git"]);
+    expect(await db.entity.count({ where: { name: "handed-twice" } })).toBe(1);
+    expect((await db.scaffolderRun.findUniqueOrThrow({ where: { id: runId } })).leaseUntil).toBeNull();
+  });
+
+  it("is left alone while its worker renews the lease, and taken over once the lease lapses", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const runId = await startRun(max, "builtin:node-microservice", answers("worker-died"));
+    // A worker took the job and the run, then died: its job stays active, its lease runs out.
+    await db.$executeRaw`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = 'scaffolder.run' AND data->>'runId' = ${runId}`;
+    await db.scaffolderRun.update({ where: { id: runId }, data: { status: "running", leaseUntil: new Date(Date.now() + 60_000) } });
+    expect(await sweepLostRuns()).toEqual([]);
+    expect(await executeRun(runId)).toBe("held");
+
+    await db.scaffolderRun.update({ where: { id: runId }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+    expect(await sweepLostRuns()).toEqual([runId]);
+    expect(await jobStates(runId)).toEqual(["active", "created"]);
+    // A second sweep before a worker got to it queues nothing more.
+    expect(await sweepLostRuns()).toEqual([]);
+    expect(await executeRun(runId)).toBe("succeeded");
+    expect(await db.entity.count({ where: { name: "worker-died" } })).toBe(1);
+  });
+
+  it("is queued again when its enqueue was lost, once a lease period has passed", async () => {
+    const max = await createUser({ groups: ["team-checkout"] });
+    const runId = await startRun(max, "builtin:node-microservice", answers("enqueue-lost"));
+    await db.$executeRaw`DELETE FROM pgboss.job WHERE name = 'scaffolder.run' AND data->>'runId' = ${runId}`;
+    expect(await sweepLostRuns()).toEqual([]); // just created: its job may be on its way
+    await db.scaffolderRun.update({ where: { id: runId }, data: { createdAt: new Date(Date.now() - 120_000) } });
+    expect(await sweepLostRuns()).toEqual([runId]);
+    expect(await jobStates(runId)).toEqual(["created"]);
   });
 });
 

@@ -15,7 +15,8 @@ import { coerceValues, pickerKinds, secretFieldNames, validateAllPages } from "@
 import { executeSteps, maskSecrets, StepFailure, type StepRecorder, type TemplateUser } from "@/lib/scaffolder/runner";
 import { loadTemplate, type LoadedTemplate } from "@/lib/scaffolder/templates";
 import { isText, readTree } from "@/lib/scaffolder/workspace";
-import { queueScaffolderRun } from "@/lib/jobs/queue";
+import { getEnv } from "@/lib/env";
+import { hasWaitingJob, queueScaffolderRun } from "@/lib/jobs/queue";
 
 /** Parameters the server refused, field by field. */
 export class ParameterError extends AppError {
@@ -188,23 +189,28 @@ function databaseRecorder(runId: string): StepRecorder {
  * that changed the outside world and succeeded are not repeated. Returns "retry" when a
  * temporary failure (e.g. GitHub unavailable) should be tried again later.
  */
-export async function executeRun(runId: string): Promise<"succeeded" | "failed" | "retry"> {
+export async function executeRun(runId: string): Promise<"succeeded" | "failed" | "retry" | "held"> {
   const run = await db.scaffolderRun.findUnique({
     where: { id: runId },
     select: { id: true, status: true, templateId: true, parameters: true, createdBy: { select: { id: true, email: true, name: true } } },
   });
   if (!run || run.status === "succeeded") return "succeeded";
+  if (run.status === "failed") return "failed";
+  const lease = getEnv().PAVE_RUN_LEASE_SECONDS;
+  if (!(await claimRun(runId, lease))) return "held";
+  const heartbeat = setInterval(() => void renewLease(runId, lease), (lease * 1000) / 3);
   const recorder = databaseRecorder(runId);
-  const secrets = await readRunSecrets(runId);
-  await db.scaffolderRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(), error: null } });
-  const workspace = await mkdtemp(path.join(os.tmpdir(), `pave-run-`));
+  let workspace: string | undefined;
+  let secrets: Awaited<ReturnType<typeof readRunSecrets>> = {};
   try {
+    workspace = await mkdtemp(path.join(os.tmpdir(), `pave-run-`));
+    secrets = await readRunSecrets(runId);
     const template = await loadTemplate(run.templateId);
     if (!template) throw new AppError("NOT_FOUND", "The template of this run no longer exists.");
     const actor = run.createdBy ?? { id: "", email: null, name: null };
     const output = await executeSteps({ template, values: run.parameters as Record<string, unknown>, secrets, user: await templateUser(actor), runId, dryRun: false, workspace, recorder });
     await db.$transaction(async (tx) => {
-      await tx.scaffolderRun.update({ where: { id: runId }, data: { status: "succeeded", output: maskSecrets(output, secrets) as object, finishedAt: new Date() } });
+      await tx.scaffolderRun.update({ where: { id: runId }, data: { status: "succeeded", output: maskSecrets(output, secrets) as object, finishedAt: new Date(), leaseUntil: null } });
       await recordAudit(tx, { actor: run.createdBy, action: "scaffolder.run.succeeded", target: { type: "scaffolder_run", id: runId }, data: { template: run.templateId } });
     });
     await forgetRunSecrets(runId);
@@ -214,22 +220,73 @@ export async function executeRun(runId: string): Promise<"succeeded" | "failed" 
     const message = error instanceof AppError ? maskSecrets(error.message, secrets) : GENERIC_ERROR_MESSAGE;
     if (!(error instanceof AppError)) log.error({ err: error, runId }, "scaffolder run crashed");
     await db.scaffolderLog.create({ data: { runId, level: "error", message: retryable ? `${message} Pave will try again shortly.` : message } });
-    await db.scaffolderRun.update({ where: { id: runId }, data: { status: retryable ? "queued" : "failed", error: retryable ? null : message, finishedAt: retryable ? null : new Date() } });
+    await db.scaffolderRun.update({ where: { id: runId }, data: { status: retryable ? "queued" : "failed", error: retryable ? null : message, finishedAt: retryable ? null : new Date(), leaseUntil: null } });
     if (!retryable) {
       await forgetRunSecrets(runId);
       await recordAudit(db, { actor: run.createdBy, action: "scaffolder.run.failed", target: { type: "scaffolder_run", id: runId }, data: { error: message } });
     }
     return retryable ? "retry" : "failed";
   } finally {
-    await rm(workspace, { recursive: true, force: true });
+    clearInterval(heartbeat);
+    if (workspace) await rm(workspace, { recursive: true, force: true });
   }
+}
+
+/**
+ * Takes the run for this worker for `leaseSeconds`: a queued run, or a running one whose
+ * worker stopped renewing its lease (it died). One statement, so two workers handed the
+ * same run cannot both take it.
+ */
+async function claimRun(runId: string, leaseSeconds: number): Promise<boolean> {
+  const claimed = await db.$executeRaw`
+    UPDATE scaffolder_runs
+    SET status = 'running', started_at = COALESCE(started_at, now()), error = NULL,
+        lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
+    WHERE id = ${runId}
+      AND (status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < now())))`;
+  return claimed === 1;
+}
+
+/** Keeps holding a run while its steps execute; a failed renewal (database away) is retried at the next beat. */
+async function renewLease(runId: string, leaseSeconds: number): Promise<void> {
+  try {
+    await db.$executeRaw`
+      UPDATE scaffolder_runs SET lease_until = now() + make_interval(secs => ${leaseSeconds}::float8)
+      WHERE id = ${runId} AND status = 'running'`;
+  } catch (error) {
+    log.warn({ runId, err: error instanceof Error ? { message: error.message } : undefined }, "could not renew a run's lease");
+  }
+}
+
+/**
+ * The sweeper: queues again the runs whose job was lost — still queued a lease period
+ * after they were created with no job waiting for them (the enqueue failed), or running
+ * with a lapsed lease (their worker died). Safe to run in every worker at once: a run
+ * is executed only by the worker that claims it.
+ */
+export async function sweepLostRuns(): Promise<string[]> {
+  const lease = getEnv().PAVE_RUN_LEASE_SECONDS;
+  const lost = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM scaffolder_runs
+    WHERE (status = 'queued' AND created_at < now() - make_interval(secs => ${lease}::float8) AND (lease_until IS NULL OR lease_until < now()))
+       OR (status = 'running' AND (lease_until IS NULL OR lease_until < now()))
+    ORDER BY created_at
+    LIMIT 100`;
+  const requeued: string[] = [];
+  for (const { id } of lost) {
+    if (await hasWaitingJob("scaffolder.run", { runId: id })) continue;
+    await queueScaffolderRun(id);
+    requeued.push(id);
+  }
+  if (requeued.length) log.warn({ runs: requeued }, "queued template runs again whose job was lost");
+  return requeued;
 }
 
 /**
  * The scaffolder.run job: executes the run, and when a temporary failure outlasts the
  * queue's retries, gives it up. Throws to ask for a retry.
  */
-export async function runQueuedRun(runId: string, attempt: { retryCount: number; retryLimit: number }): Promise<{ runId: string; result: "succeeded" | "failed" }> {
+export async function runQueuedRun(runId: string, attempt: { retryCount: number; retryLimit: number }): Promise<{ runId: string; result: "succeeded" | "failed" | "held" }> {
   const result = await executeRun(runId);
   if (result !== "retry") return { runId, result };
   if (attempt.retryCount < attempt.retryLimit) throw new Error(`run ${runId} hit a temporary failure; pg-boss retries it`);
