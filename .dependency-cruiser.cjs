@@ -49,6 +49,14 @@ module.exports = {
       from: { pathNot: ["^lib/jobs/", "^instrumentation\\.ts$", "\\.test\\.tsx?$"] },
       to: { path: "^lib/jobs/(registry|worker)\\.ts$" },
     },
+    {
+      name: "telemetry-sdk-only-at-start",
+      comment:
+        "The OpenTelemetry SDK is started once per process (web or worker), first thing, by instrumentation.ts. Everything else traces through lib/telemetry/tracing.ts, which does next to nothing while no SDK is registered.",
+      severity: "error",
+      from: { pathNot: ["^instrumentation\\.ts$", "^lib/telemetry/sdk\\.ts$", "\\.test\\.tsx?$"] },
+      to: { path: "^lib/telemetry/sdk\\.ts$" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

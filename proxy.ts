@@ -5,16 +5,16 @@ import { contentSecurityPolicy, createNonce } from "@/lib/http/csp";
 // Every page gets a Content-Security-Policy with a fresh nonce (Next.js puts it on its
 // own scripts). Then a fast first gate: requests without any session cookie go to
 // sign-in. It does not trust the cookie: pages, actions and routes check the session themselves.
-// A worker process serves its health probes only.
+// A worker process serves its health probes and its metrics only.
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
-/** What a worker process (PAVE_PROCESS=worker) answers over HTTP: its probes and nothing else. */
-const WORKER_PATHS = /^\/api\/health(\/|$)/;
+/** What a worker process (PAVE_PROCESS=worker) answers over HTTP: its probes and its metrics, nothing else. */
+const WORKER_PATHS = /^\/api\/(health|metrics)(\/|$)/;
 
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (process.env.PAVE_PROCESS === "worker" && !WORKER_PATHS.test(pathname)) {
-    return new NextResponse("This is a Pave worker process: it runs background jobs and serves only /api/health.\n", { status: 404, headers: { "content-type": "text/plain" } });
+    return new NextResponse("This is a Pave worker process: it runs background jobs and serves only /api/health and /api/metrics.\n", { status: 404, headers: { "content-type": "text/plain" } });
   }
   // API routes answer for themselves (a session, a bearer token or a webhook signature,
   // each with its own 401), so a token-holding client is never sent to sign-in.

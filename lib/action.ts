@@ -10,6 +10,7 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnreachable } from "@/lib/datab
 import { AppError, GENERIC_ERROR_MESSAGE } from "@/lib/errors";
 import { noteDatabaseOutage } from "@/lib/health";
 import { log } from "@/lib/log";
+import { withSpan } from "@/lib/telemetry/tracing";
 
 /** What a server action hands back to its form: data, or what the person can fix. */
 export type ActionResult<T = void> =
@@ -82,7 +83,19 @@ function revalidateAfter<S extends z.ZodType, T>(config: ActionConfig<S, T>, dep
 }
 
 function buildAction<S extends z.ZodType, T>(config: ActionConfig<S, T>, deps: ActionDeps) {
-  return async function action(_prev: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
+  const perform = performAction(config, deps);
+  // A span per call, inside Next's span of the POST that carries the action, when tracing is on.
+  return async function action(prev: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
+    return withSpan(`action ${config.name}`, { "pave.action": config.name }, async (span) => {
+      const result = await perform(prev, input);
+      span.setAttribute("pave.action.ok", result.ok);
+      return result;
+    });
+  };
+}
+
+function performAction<S extends z.ZodType, T>(config: ActionConfig<S, T>, deps: ActionDeps) {
+  return async function perform(_prev: unknown, input: FormData | Record<string, unknown>): Promise<ActionResult<T>> {
     const user = await deps.currentUser();
     if (!user) redirect("/sign-in");
     if (!hasRole(user.role, config.role)) {

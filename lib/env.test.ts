@@ -63,6 +63,14 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, PAVE_CATALOG_MAX_ENTITY_BYTES: "1048576" }).PAVE_CATALOG_MAX_ENTITY_BYTES).toBe(1024 * 1024);
   });
 
+  it("leaves tracing off unless a collector URL is set, and refuses one that is not a URL", () => {
+    expect(parseEnv(base).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv(base).OTEL_SERVICE_NAME).toBe("pave");
+    expect(parseEnv({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://otel-collector:4318");
+    expect(problems({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: "otel-collector:4318" })[0]).toMatch(/^OTEL_EXPORTER_OTLP_ENDPOINT: expected an OTLP\/HTTP collector URL/);
+  });
+
   it("refuses a production start with no sign-in provider", () => {
     expect(problems({ ...base, NODE_ENV: "production", PAVE_SECRETS_KEY: KEY })[0]).toMatch(/^OIDC_ISSUER: no sign-in provider is configured/);
   });

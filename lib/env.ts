@@ -24,6 +24,9 @@ const flag = z
   .transform((value) => (value === undefined || value === "" ? undefined : value === "true" || value === "1"));
 
 const url = (what: string) => z.url({ message: `expected ${what}` });
+const httpUrl = (what: string) => z.url({ protocol: /^https?$/, message: `expected ${what}` });
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
 
 const optionalString = z
   .string()
@@ -164,6 +167,17 @@ const envSchema = z
     PAVE_RUN_LEASE_SECONDS: z.coerce.number().int().min(2, { message: "must be at least 2" }).max(3600).default(30),
     /** Seconds between a worker's sweeps for runs and requests whose job was lost (enqueue failed, worker died). */
     PAVE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1, { message: "must be at least 1" }).max(3600).default(15),
+
+    /**
+     * An OTLP/HTTP collector, e.g. http://otel-collector:4318: set, Pave exports traces to
+     * <endpoint>/v1/traces (or to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, used as given).
+     * The exporter reads both itself; they are checked here so a typo stops start-up.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUnset, httpUrl("an OTLP/HTTP collector URL, e.g. http://otel-collector:4318").optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(emptyAsUnset, httpUrl("an OTLP/HTTP traces URL, e.g. http://otel-collector:4318/v1/traces").optional()),
+    /** The service.name of Pave's spans. */
+    OTEL_SERVICE_NAME: z.string().min(1).default("pave"),
+
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino from "pino";
 
 /**
@@ -41,6 +42,17 @@ export function redactUrl(value: string): string {
   }
 }
 
+/**
+ * The request id of a line written while a span is active (a request, action, route or
+ * job, when tracing is on): its trace id, so a log line leads to its trace and back.
+ * Without tracing there is no active span and no request id.
+ */
+function traceFields(): { requestId?: string; spanId?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return {};
+  return { requestId: spanContext.traceId, spanId: spanContext.spanId };
+}
+
 /** Creates a JSON logger; exported for tests that capture output. */
 export function createLogger(destination?: pino.DestinationStream, level = process.env.LOG_LEVEL ?? "info") {
   return pino(
@@ -50,6 +62,7 @@ export function createLogger(destination?: pino.DestinationStream, level = proce
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactPaths, censor: "[redacted]" },
       formatters: { level: (label) => ({ level: label }) },
+      mixin: traceFields,
     },
     destination,
   );

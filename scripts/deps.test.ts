@@ -46,7 +46,7 @@ describe("the dependency rules", () => {
     expect(await violations()).toEqual([]);
   });
 
-  it("catch a cycle, a reach into lib/git, tests or the job registry, and imports that run upwards", async () => {
+  it("catch a cycle, a reach into lib/git, tests, the job registry or the telemetry SDK, and imports that run upwards", async () => {
     write({
       "lib/a.ts": 'import { b } from "./b";\nexport const a = () => b;\n',
       "lib/b.ts": 'import { a } from "./a";\nexport const b = () => a;\n',
@@ -55,6 +55,8 @@ describe("the dependency rules", () => {
       "components/uses-page.tsx": 'import Page from "../app/page";\nexport const X = Page;\n',
       "app/uses-tests.tsx": 'import { createUser } from "../tests/factories";\nexport const Y = createUser;\n',
       "tests/factories.ts": "export const createUser = () => 1;\n",
+      "lib/telemetry/sdk.ts": "export const startTelemetry = () => 1;\n",
+      "lib/catalog/traced.ts": 'import { startTelemetry } from "../telemetry/sdk";\nexport const t = startTelemetry;\n',
     });
     const rules = (await violations()).map((v) => `${v.rule}: ${v.from} → ${v.to}`).sort();
     expect(rules).toEqual(
@@ -65,6 +67,7 @@ describe("the dependency rules", () => {
         "lib-never-imports-app: lib/docs/page-helper.ts → app/page.tsx",
         "components-never-import-app: components/uses-page.tsx → app/page.tsx",
         "product-never-imports-tests: app/uses-tests.tsx → tests/factories.ts",
+        "telemetry-sdk-only-at-start: lib/catalog/traced.ts → lib/telemetry/sdk.ts",
       ]),
     );
   });

@@ -1,5 +1,5 @@
 import "server-only";
-import { Gauge, Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import { db, type DbClient } from "@/lib/db";
 import { medianFromBuckets } from "@/lib/dora/buckets";
 
@@ -49,9 +49,8 @@ export async function getServiceMetrics(client: DbClient = db, now = new Date())
   }));
 }
 
-/** The Prometheus text exposition of getServiceMetrics, and its content type. */
-export async function renderPrometheusMetrics(client: DbClient = db): Promise<{ body: string; contentType: string }> {
-  const registry = new Registry();
+/** Registers the four DORA gauges of getServiceMetrics, per service, in `registry`. */
+export async function registerDoraMetrics(registry: Registry, client: DbClient = db): Promise<void> {
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ["service"] as const, registers: [registry] });
   const deployments = gauge("pave_dora_deployments_per_day", "Successful production deployments per day over the last 30 days.");
   const leadTime = gauge("pave_dora_lead_time_seconds", "Median lead time for changes over the last 30 days (estimated from histograms).");
@@ -65,5 +64,4 @@ export async function renderPrometheusMetrics(client: DbClient = db): Promise<{ 
     if (m.changeFailureRate !== null) failureRate.set(labels, m.changeFailureRate);
     if (m.timeToRestoreSeconds !== null) restore.set(labels, m.timeToRestoreSeconds);
   }
-  return { body: await registry.metrics(), contentType: registry.contentType };
 }

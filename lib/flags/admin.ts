@@ -2,6 +2,7 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { FlagTag } from "@/lib/flags/ownership";
+import { tracedFetch } from "@/lib/telemetry/tracing";
 
 /** A flag as the flags page shows it: its state and strategies per environment. */
 export type FlagView = {
@@ -58,7 +59,7 @@ const enc = encodeURIComponent;
 async function requestOnce(method: string, pathname: string, body?: unknown): Promise<Response> {
   const { url, token } = baseUrl();
   try {
-    const response = await fetch(`${url}${pathname}`, {
+    const response = await tracedFetch("unleash", `${url}${pathname}`, {
       method,
       headers: { Authorization: token, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -1,4 +1,6 @@
 import { Octokit } from "@octokit/rest";
+import { SpanKind } from "@opentelemetry/api";
+import { withSpan } from "@/lib/telemetry/tracing";
 
 /**
  * What Pave's GitHub reader and writer share: one way to build the client, to bound a
@@ -13,12 +15,41 @@ const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An Octokit client for github.com (no baseUrl) or GitHub Enterprise, with or without a token. */
 export function createOctokit(options: { baseUrl?: string; token?: string }): Octokit {
-  return new Octokit({
+  const octokit = new Octokit({
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : {}),
     ...(options.token ? { auth: options.token } : {}),
     userAgent: "pave",
     log: silentLog,
   });
+  // Every request (pages of a list included) gets a client span named after the endpoint's
+  // template, e.g. "github GET /repos/{owner}/{repo}/contents/{path}": few names, no values.
+  // A full URL (a "next page" link) would make a name per page, so it names only the method.
+  octokit.hook.wrap("request", (request, endpoint) => {
+    const template = /^https?:/.test(endpoint.url) ? undefined : endpoint.url;
+    const attributes = {
+      "http.request.method": endpoint.method,
+      "server.address": new URL(endpoint.baseUrl).hostname,
+      "pave.peer": "github",
+      ...(template ? { "url.template": template } : {}),
+    };
+    return withSpan(
+      template ? `github ${endpoint.method} ${template}` : `github ${endpoint.method}`,
+      attributes,
+      async (span) => {
+        try {
+          const response = await request(endpoint);
+          span.setAttribute("http.response.status_code", response.status);
+          return response;
+        } catch (error) {
+          const status = httpStatus(error);
+          if (status !== undefined) span.setAttribute("http.response.status_code", status);
+          throw error;
+        }
+      },
+      SpanKind.CLIENT,
+    );
+  });
+  return octokit;
 }
 
 /**

@@ -13,6 +13,7 @@ import { noteDatabaseOutage } from "@/lib/health";
 import { readBodyLimited } from "@/lib/http/body";
 import { log } from "@/lib/log";
 import { failedAuth, takeToken, type RateLimit } from "@/lib/rate-limit";
+import { markSpanFailed, withSpan } from "@/lib/telemetry/tracing";
 
 /**
  * Route handlers as server actions are defined: one wrapper checks who is calling, reads
@@ -187,7 +188,20 @@ class TooLarge extends Error {
 type MaybeSchema = z.ZodType | undefined;
 
 function buildRoute<A extends RouteAuth, P extends MaybeSchema, Q extends MaybeSchema, B extends BodySpec | undefined>(config: RouteConfig<A, P, Q, B>, currentUser: SessionLookup) {
+  const respond = answerRoute(config, currentUser);
+  // A span per call, inside Next's own request span when tracing is on.
   return async function handler(request: Request, context?: NextContext): Promise<Response> {
+    return withSpan(`route ${config.name}`, { "pave.route": config.name, "http.request.method": request.method }, async (span) => {
+      const response = await respond(request, context);
+      span.setAttribute("http.response.status_code", response.status);
+      if (response.status >= 500) markSpanFailed(span, `HTTP ${response.status}`);
+      return response;
+    });
+  };
+}
+
+function answerRoute<A extends RouteAuth, P extends MaybeSchema, Q extends MaybeSchema, B extends BodySpec | undefined>(config: RouteConfig<A, P, Q, B>, currentUser: SessionLookup) {
+  return async function answer(request: Request, context?: NextContext): Promise<Response> {
     try {
       const caller = await authenticate(request, config.auth, currentUser);
       if (caller instanceof Response) return caller;

@@ -1,10 +1,12 @@
 import "server-only";
+import { SpanKind } from "@opentelemetry/api";
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
 import { DEAD_LETTER_QUEUE, JOBS, type JobName } from "@/lib/jobs/definitions";
 import { connectQueue, queueDocsRefresh, queueScorecardEvaluation, stopJobs } from "@/lib/jobs/queue";
 import { getEnv } from "@/lib/env";
 import { handlers, sweeps } from "@/lib/jobs/registry";
+import { withSpan } from "@/lib/telemetry/tracing";
 
 /**
  * The worker: runs every registered job in this process, installs their schedules and
@@ -14,8 +16,16 @@ import { handlers, sweeps } from "@/lib/jobs/registry";
 
 const globalForSweeps = globalThis as unknown as { paveSweepTimer?: NodeJS.Timeout };
 
+type JobRun = { id: string; data: unknown; retryCount: number; retryLimit: number };
+
+/** runJobUntraced inside a span `job <name>` (in the worker, the root of a trace of its own). */
+export function runJob(name: JobName, job: JobRun): Promise<unknown> {
+  const attributes = { "pave.job.name": name, "pave.job.id": job.id, "pave.job.attempt": job.retryCount + 1 };
+  return withSpan(`job ${name}`, attributes, () => runJobUntraced(name, job), SpanKind.CONSUMER);
+}
+
 /** Checks a job's payload and runs its handler; a payload that fails its schema is a bug, logged and dead-lettered, not retried. */
-export async function runJob(name: JobName, job: { id: string; data: unknown; retryCount: number; retryLimit: number }): Promise<unknown> {
+async function runJobUntraced(name: JobName, job: JobRun): Promise<unknown> {
   const parsed = JOBS[name].payload.safeParse(job.data ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`);
