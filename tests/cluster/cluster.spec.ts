@@ -181,6 +181,17 @@ test.describe.serial("several replicas on one PostgreSQL", () => {
     await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 60_000 });
     expect(await query("SELECT 1 FROM entities WHERE name = 'outage-svc'")).toHaveLength(1);
   });
+
+  test("every process sends its spans to the collector: page requests on both web processes, jobs on the worker", async ({ page }) => {
+    await signInAs(page, "member", "/catalog");
+    await page.goto("/catalog");
+    const spans = () => cluster.collector.spans();
+    const pages = () => spans().filter((span) => span.attributes["next.span_type"] === "BaseServer.handleRequest" && span.attributes["http.target"] === "/catalog");
+    await expect.poll(() => new Set(pages().map((span) => span.resource["service.instance.id"])).size, { timeout: 20_000 }).toBe(2);
+    const job = await cluster.collector.waitForSpan((span) => span.name === "job scaffolder.run", 20_000);
+    expect(job.resource["service.name"]).toBe("pave-cluster");
+    expect(pages().map((span) => span.resource["service.instance.id"])).not.toContain(job.resource["service.instance.id"]);
+  });
 });
 
 function describe(result: TrafficResult): string {

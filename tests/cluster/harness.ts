@@ -8,6 +8,7 @@ import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../scripts/embedded-postgres.ts";
 import { startBuiltinIdp, type BuiltinIdp } from "../../scripts/idp/server.ts";
 import { DEMO_ROLE_GROUPS } from "../../scripts/idp/users.ts";
+import { startOtlpReceiver, type OtlpReceiver } from "../otlp-receiver.ts";
 import { startRoundRobinProxy, type RoundRobinProxy } from "./proxy.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -35,6 +36,8 @@ export class Cluster {
   database!: EmbeddedDatabase;
   idp!: BuiltinIdp;
   proxy!: RoundRobinProxy;
+  /** Where every process sends its traces. */
+  collector!: OtlpReceiver;
   readonly processes = new Map<Role, Child>();
   migrations: ProcessOutput[] = [];
 
@@ -69,6 +72,7 @@ export class Cluster {
       PAVE_SHUTDOWN_DELAY_SECONDS: "2",
       PAVE_SHUTDOWN_GRACE_SECONDS: "10",
       LOG_LEVEL: "warn",
+      ...(this.collector && role !== "tool" ? { OTEL_EXPORTER_OTLP_ENDPOINT: this.collector.url, OTEL_SERVICE_NAME: "pave-cluster" } : {}),
     };
   }
 
@@ -77,6 +81,7 @@ export class Cluster {
     mkdirSync(WORK, { recursive: true });
     copyFileSync(path.join(ROOT, "lib", "flags", "bootstrap.json"), path.join(WORK, "flags.json"));
     this.database = await this.startDatabase();
+    this.collector = await startOtlpReceiver();
 
     // Two deploy jobs at once, as two replicas of a migration Job might: one applies, one waits.
     this.migrations = await Promise.all([0, 1].map(() => this.tool(["scripts/pave.ts", "migrate"])));
@@ -103,6 +108,7 @@ export class Cluster {
     await Promise.all([...this.processes.keys()].map((role) => this.kill(role, "SIGKILL")));
     await this.proxy?.close();
     await this.idp?.close();
+    await this.collector?.close();
     await this.database?.stop().catch(() => {});
   }
 
