@@ -187,7 +187,8 @@ test.describe.serial("several replicas on one PostgreSQL", () => {
     await page.goto("/catalog");
     const spans = () => cluster.collector.spans();
     const pages = () => spans().filter((span) => span.attributes["next.span_type"] === "BaseServer.handleRequest" && span.attributes["http.target"] === "/catalog");
-    await expect.poll(() => new Set(pages().map((span) => span.resource["service.instance.id"])).size, { timeout: 20_000 }).toBe(2);
+    // Two web processes, and web2 again after its restart above.
+    await expect.poll(() => new Set(pages().map((span) => span.resource["service.instance.id"])).size, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     const job = await cluster.collector.waitForSpan((span) => span.name === "job scaffolder.run", 20_000);
     expect(job.resource["service.name"]).toBe("pave-cluster");
     expect(pages().map((span) => span.resource["service.instance.id"])).not.toContain(job.resource["service.instance.id"]);
