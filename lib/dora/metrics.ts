@@ -271,7 +271,9 @@ const rollupSumsSql = Prisma.sql`
   ${bucketSumsSql("d.restore_buckets")} AS restore_buckets`;
 
 function scopeFilter(scope: Exclude<Scope, { kind: "service" }>, column: Prisma.Sql): Prisma.Sql {
-  return scope.kind === "team" ? Prisma.sql`${column} IN (SELECT key FROM entities WHERE owner = ${scope.owner})` : Prisma.sql`TRUE`;
+  // The team's keys first (an index lookup), then one index probe per key: written as IN (SELECT …),
+  // the planner sometimes chose a parallel scan of all entities for the team report (0.1–0.5 s).
+  return scope.kind === "team" ? Prisma.sql`${column} = ANY(ARRAY(SELECT key FROM entities WHERE owner = ${scope.owner}))` : Prisma.sql`TRUE`;
 }
 
 async function rollupReport(client: DbClient, scope: Exclude<Scope, { kind: "service" }>, window: Window): Promise<ReportBody> {
