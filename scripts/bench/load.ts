@@ -142,6 +142,7 @@ if (!existsSync(path.join(root, ".next")) || process.env.BENCH_BUILD === "true")
   if (built.status !== 0) throw new Error("npm run build failed");
 }
 const useStandalone = existsSync(path.join(standalone, "server.js"));
+if (PROFILE_DIR && !useStandalone) throw new Error("BENCH_PROFILE needs the standalone build (.next/standalone/server.js).");
 if (useStandalone) {
   // The standalone server serves static assets from its own folder.
   if (!existsSync(path.join(standalone, ".next/static"))) cpSync(path.join(root, ".next/static"), path.join(standalone, ".next/static"), { recursive: true });
@@ -174,18 +175,23 @@ async function startServer(port: number): Promise<Server> {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.PAVE_INIT_INGEST_TOKENS;
-  if (PROFILE_DIR) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${PROFILE_DIR}`.trim();
-  }
+  // Node refuses --cpu-prof in NODE_OPTIONS: profiling needs the standalone server, run by node directly.
+  const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
   const logFile = `/tmp/pave-bench-load-${port}.log`;
   const out = createWriteStream(logFile);
-  const [command, args] = useStandalone ? ["node", [path.join(standalone, "server.js")]] : [path.join(root, "node_modules/.bin/next"), ["start", "--port", String(port)]];
+  const [command, args] = useStandalone ? ["node", [...profile, path.join(standalone, "server.js")]] : [path.join(root, "node_modules/.bin/next"), ["start", "--port", String(port)]];
   const child = spawn(command, args, { cwd: useStandalone ? standalone : root, env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  child.stdout!.pipe(out, { end: false });
+  child.stderr!.pipe(out, { end: false });
   running.add(child);
-  const exited = new Promise<void>((resolve) => child.on("exit", () => (running.delete(child), resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.on("close", () => {
+      running.delete(child);
+      out.end();
+      resolve();
+    }),
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the web process on port ${port} exited (${child.exitCode}); see ${logFile}`);
@@ -251,7 +257,7 @@ const targets: Target[] = [
         changes: [0, 1, 2].map((c) => `${hex(n, 12)}${hex(c, 4)}${"b".repeat(24)}`),
       };
       return {
-        method: "POST",
+        method: "POST" as const,
         path: "/api/v1/events",
         headers: { authorization: `Bearer ${ingestSecrets[n % ingestSecrets.length]}`, "content-type": "application/json" },
         body: JSON.stringify({ events: [event] }),
@@ -327,7 +333,8 @@ async function settle() {
 
 async function measure(ports: number[], t: Target): Promise<Row> {
   await settle();
-  // One request at a time first: the latency without queueing.
+  await cannon(ports, t, WARMUP);
+  // One request at a time: the latency without queueing.
   const alone: number[] = [];
   let bytes: number | undefined;
   for (let i = 0; i < 10; i++) {
@@ -338,7 +345,6 @@ async function measure(ports: number[], t: Target): Promise<Row> {
     if (response.status !== 200) throw new Error(`${t.label} answered ${response.status}: ${Buffer.from(body).toString("utf8").slice(0, 300)}`);
     if (t.page) bytes = body.byteLength;
   }
-  await cannon(ports, t, WARMUP);
   const latencies: number[] = [];
   const result = await cannon(ports, t, DURATION, latencies);
   latencies.sort((a, b) => a - b);
@@ -418,7 +424,7 @@ for (const r of rows) {
 }
 console.log(
   `\n${CONNECTIONS} connections, ${DURATION} s per target after ${WARMUP} s of warm-up; errors are non-2xx answers, socket errors and timeouts (no answer within ${TIMEOUT} s); ` +
-    `KB is the page's HTML, uncompressed; alone is the median of 10 requests one at a time. Machine: ${os.cpus().length} cores, autocannon and PostgreSQL on the same machine.`,
+    `KB is the page's HTML, uncompressed; alone is the median of 10 requests one at a time after the warm-up. Machine: ${os.cpus().length} cores, autocannon and PostgreSQL on the same machine.`,
 );
 await bench.end();
 await db.$disconnect();
