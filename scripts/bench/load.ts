@@ -112,10 +112,15 @@ for (let i = 0; i < INGEST_TOKENS; i++) {
 async function removeIngestedEvents() {
   const ids = (await bench.query<{ id: string }>(`SELECT id FROM dora_deployments WHERE source = 'api' AND id LIKE 'api:load-%'`)).rows.map((r) => r.id);
   if (!ids.length) return;
-  const pairs = await affectedDays(db, { deploymentIds: ids });
-  await bench.query(`DELETE FROM dora_deployment_changes WHERE deployment_id = ANY($1)`, [ids]);
-  await bench.query(`DELETE FROM dora_deployments WHERE id = ANY($1)`, [ids]);
-  await recomputeDailyRollups(db, pairs);
+  await db.$transaction(
+    async (tx) => {
+      const pairs = await affectedDays(tx, { deploymentIds: ids });
+      await tx.$executeRaw`DELETE FROM dora_deployment_changes WHERE deployment_id = ANY(${ids}::text[])`;
+      await tx.$executeRaw`DELETE FROM dora_deployments WHERE id = ANY(${ids}::text[])`;
+      await recomputeDailyRollups(tx, pairs);
+    },
+    { timeout: 120_000 },
+  );
   await bench.query(`DELETE FROM rate_limits WHERE key LIKE 'ingest:bench-load-token-%'`);
 }
 await removeIngestedEvents();
