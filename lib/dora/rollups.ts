@@ -121,7 +121,7 @@ export async function recomputeDailyRollups(client: DbClient, pairs: readonly En
   const unique = new Map(pairs.map((p) => [`${p.entityKey}\u0000${p.day}`, p]));
   const keys = [...unique.values()].map((p) => p.entityKey);
   const days = [...unique.values()].map((p) => p.day);
-  // Always in the same order (by day), so two transactions never wait for each other's locks.
+  // Always taken in day order, so two transactions can never each hold a lock the other waits for.
   await client.$queryRaw`
     SELECT count(pg_advisory_xact_lock(${DAY_LOCK_SPACE}::int, (d - DATE '2000-01-01')::int))::int AS locked
     FROM (SELECT DISTINCT d FROM unnest(${days}::date[]) AS d ORDER BY d) AS days`;
