@@ -216,5 +216,25 @@ describe("organisation totals", () => {
     expect(totals.reduce((n, t) => n + t.failedDeployments, 0)).toBe(1);
     expect(totals.reduce((n, t) => n + t.incidentsResolved, 0)).toBe(1);
   });
+
+  it("stay right when batches for the same day arrive at the same time", async () => {
+    // As CI systems send them: one deployment per request, many at once, all finished today.
+    const finishedAt = new Date(Date.now() - 60_000).toISOString();
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        ingestEvents([{ type: "deployment", id: `c${i}`, service: i % 2 ? "ledger" : "checkout", environment: "production", status: "success", finishedAt }], "api"),
+      ),
+    );
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const day = finishedAt.slice(0, 10);
+    const perService = await db.$queryRaw<{ entity_key: string; deployments: number }[]>`
+      SELECT entity_key, deployments FROM dora_daily WHERE day = ${day}::date ORDER BY entity_key`;
+    expect(perService.map((r) => [r.entity_key, r.deployments])).toEqual([
+      [CHECKOUT, 6],
+      ["component:default/ledger", 6],
+    ]);
+    const total = await db.doraDailyTotal.findUniqueOrThrow({ where: { day: new Date(`${day}T00:00:00Z`) }, select: { deployments: true } });
+    expect(total.deployments).toBe(12);
+  });
 });
 

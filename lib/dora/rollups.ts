@@ -105,12 +105,26 @@ async function recomputeTotals(client: DbClient, days: string[] | null): Promise
     GROUP BY d.day`;
 }
 
-/** Recomputes the dora_daily rows of the given (service, UTC day) pairs from the base tables, in one statement. */
+// The first key of the advisory locks that serialise recomputes of one UTC day (the second is the day).
+const DAY_LOCK_SPACE = 0x0d02a;
+
+/**
+ * Recomputes the dora_daily rows of the given (service, UTC day) pairs from the base tables,
+ * in one statement, then the days' totals. Call it inside the transaction that changed the
+ * base tables: it locks each day until that transaction ends, so concurrent ingests of the
+ * same day take turns, and each recompute sees the base rows the one before it committed.
+ * Without the lock, two batches for today both delete and re-insert today's total (a unique
+ * violation), or the later one writes sums computed without the earlier one's events.
+ */
 export async function recomputeDailyRollups(client: DbClient, pairs: readonly EntityDay[]): Promise<void> {
   if (pairs.length === 0) return;
   const unique = new Map(pairs.map((p) => [`${p.entityKey}\u0000${p.day}`, p]));
   const keys = [...unique.values()].map((p) => p.entityKey);
   const days = [...unique.values()].map((p) => p.day);
+  // Always taken in day order, so two transactions can never each hold a lock the other waits for.
+  await client.$queryRaw`
+    SELECT count(pg_advisory_xact_lock(${DAY_LOCK_SPACE}::int, (d - DATE '2000-01-01')::int))::int AS locked
+    FROM (SELECT DISTINCT d FROM unnest(${days}::date[]) AS d ORDER BY d) AS days`;
   await client.$executeRaw`
     WITH p AS (
       SELECT entity_key, day FROM unnest(${keys}::text[], ${days}::date[]) AS t(entity_key, day)

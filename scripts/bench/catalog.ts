@@ -10,72 +10,16 @@ const target = new URL(BENCH_URL);
 if (!["127.0.0.1", "localhost"].includes(target.hostname)) throw new Error("The benchmark only runs against a local PostgreSQL.");
 process.env.DATABASE_URL = BENCH_URL;
 
-const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 100_000);
-const APIS = Number(process.env.BENCH_APIS ?? 20_000);
-const GROUPS = Number(process.env.BENCH_GROUPS ?? 2_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 
 const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
 const { writeEntities } = await import("../../lib/catalog/store.ts");
+const { catalogSizeFromEnv, seedCatalog } = await import("./seed-catalog.ts");
 const { parseCatalogYaml } = await import("../../lib/catalog/descriptor.ts");
 const { toCatalogYaml } = await import("../../lib/catalog/export.ts");
 const { countFacets, getEntityDetail, searchEntities } = await import("../../lib/catalog/queries.ts");
 const { catalogQuerySchema } = await import("../../lib/catalog/schemas.ts");
-type CatalogEntity = import("../../lib/catalog/types.ts").CatalogEntity;
-
-// Deterministic pseudo-random numbers, so every run seeds the same catalog.
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
-
-const WORDS = ["payments", "checkout", "search", "billing", "orders", "catalog", "shipping", "identity", "ledger", "pricing", "inventory", "fraud", "gateway", "notify", "reports", "loyalty"];
-const TYPES = ["service", "website", "library", "worker"];
-const LIFECYCLES = ["production", "experimental", "deprecated"];
-const TAGS = ["java", "go", "node", "python", "kafka", "grpc", "rest", "pci", "gdpr", "tier-1", "tier-2", "beta"];
-const SYSTEMS = Array.from({ length: 200 }, (_, i) => `system-${i}`);
-
-const group = (i: number): CatalogEntity => ({
-  apiVersion: "backstage.io/v1alpha1",
-  kind: "Group",
-  metadata: { name: `team-${i}`, title: `Team ${pick(WORDS)} ${i}` },
-  spec: { type: "team", children: [], ...(i > 0 ? { parent: `team-${Math.floor(i / 10)}` } : {}) },
-});
-
-const api = (i: number): CatalogEntity => ({
-  apiVersion: "backstage.io/v1alpha1",
-  kind: "API",
-  metadata: { name: `${pick(WORDS)}-api-${i}`, description: `The ${pick(WORDS)} API, version ${1 + (i % 4)}`, tags: [pick(TAGS)] },
-  spec: { type: "openapi", lifecycle: pick(LIFECYCLES), owner: `team-${i % GROUPS}`, definition: "openapi: 3.0.0" },
-});
-
-const componentName = (prefix: string, i: number) => `${prefix}-${WORDS[i % WORDS.length]}-${i}`;
-
-function component(i: number, apiNames: string[], prefix = "svc"): CatalogEntity {
-  const link = rand();
-  return {
-    apiVersion: "backstage.io/v1alpha1",
-    kind: "Component",
-    metadata: {
-      name: componentName(prefix, i),
-      title: `${pick(WORDS)} ${pick(WORDS)} ${i}`,
-      description: `Handles ${pick(WORDS)} and ${pick(WORDS)} for the ${pick(WORDS)} domain`,
-      tags: [pick(TAGS), pick(TAGS)].filter((t, k, all) => all.indexOf(t) === k),
-    },
-    spec: {
-      type: pick(TYPES),
-      lifecycle: pick(LIFECYCLES),
-      owner: `team-${Math.floor(rand() * GROUPS)}`,
-      system: pick(SYSTEMS),
-      // One more relation per component: a dependency, or an API it provides or consumes.
-      ...(link < 0.4
-        ? { dependsOn: [`component:${componentName(prefix, Math.floor(rand() * COMPONENTS))}`] }
-        : link < 0.7
-          ? { providesApis: [pick(apiNames)] }
-          : { consumesApis: [pick(apiNames)] }),
-    },
-  };
-}
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -98,24 +42,10 @@ async function measure(name: string, targetMs: number, run: (i: number) => Promi
   results.push({ name, ...s, target: `p95 ≤ ${targetMs} ms ${s.p95 <= targetMs ? "✓" : "✗"}` });
 }
 
-async function insertChunks(label: string, entities: CatalogEntity[], chunk = 10_000) {
-  const start = performance.now();
-  for (let i = 0; i < entities.length; i += chunk) {
-    await db.$transaction((tx) => writeEntities(tx, entities.slice(i, i + chunk), { type: "upload" }), { timeout: 600_000 });
-  }
-  console.log(`seeded ${entities.length.toLocaleString("en")} ${label} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-}
-
 console.log(`Fresh database ${target.pathname.slice(1)} on ${target.host}`);
 await createMigratedDatabase(target.pathname.slice(1));
 
-const groups = Array.from({ length: GROUPS }, (_, i) => group(i));
-const apis = Array.from({ length: APIS }, (_, i) => api(i));
-const apiNames = apis.map((a) => a.metadata.name);
-const components = Array.from({ length: COMPONENTS }, (_, i) => component(i, apiNames));
-await insertChunks("groups", groups);
-await insertChunks("APIs", apis);
-await insertChunks("components", components);
+const { fixture, apiNames } = await seedCatalog(catalogSizeFromEnv());
 
 const admin = new pg.Client({ connectionString: BENCH_URL });
 await admin.connect();
@@ -143,7 +73,7 @@ const keys = (await admin.query("SELECT key FROM entities WHERE kind = 'Componen
 await measure("entity page data", 30, (i) => getEntityDetail(keys[i % keys.length]!));
 
 // A 10,000-entity import: YAML text in, parsed, validated and written in one transaction.
-const fresh = Array.from({ length: 10_000 }, (_, i) => component(i, apiNames, "imp"));
+const fresh = Array.from({ length: 10_000 }, (_, i) => fixture.component(i, apiNames, "imp"));
 const yaml = toCatalogYaml(fresh);
 const importStart = performance.now();
 const parsed = parseCatalogYaml(yaml, { maxDocuments: 10_000, maxBytes: 64 * 1024 * 1024, maxImportBytes: 64 * 1024 * 1024 });

@@ -16,29 +16,18 @@ const TOKEN = "bench-ingest-token-0123456789abcdef";
 process.env.PAVE_INIT_INGEST_TOKENS = `bench:${TOKEN}`;
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 2_000);
-const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000_000);
-const CHANGES_PER_DEPLOYMENT = 5;
-const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
 const { createMigratedDatabase } = await import("../../tests/database.ts");
 const { db } = await import("../../lib/db.ts");
-const { recomputeAllRollups } = await import("../../lib/dora/rollups.ts");
+const { doraSizeFromEnv, seedDora, step } = await import("./seed-dora.ts");
 const { getDoraReport } = await import("../../lib/dora/metrics.ts");
 const { provisionInitialIngestTokens } = await import("../../lib/dora/tokens.ts");
 const { POST } = await import("../../app/api/v1/events/route.ts");
 
-const step = async (label: string, run: () => Promise<unknown>) => {
-  const start = performance.now();
-  await run();
-  console.log(`${label}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
-};
-
 await createMigratedDatabase(target.pathname.slice(1));
 const sql = new pg.Client({ connectionString: BENCH_URL });
 await sql.connect();
-await sql.query("SELECT setseed(0.42)");
-
 await step(`seeded ${SERVICES.toLocaleString("en")} services`, () =>
   sql.query(
     `INSERT INTO entities (id, key, api_version, kind, namespace, name, owner, type, lifecycle, metadata, spec, source_type, updated_at)
@@ -48,40 +37,11 @@ await step(`seeded ${SERVICES.toLocaleString("en")} services`, () =>
     [SERVICES],
   ),
 );
-await step(`seeded ${DEPLOYMENTS.toLocaleString("en")} deployments`, () =>
-  sql.query(
-    `INSERT INTO dora_deployments (id, entity_key, environment, status, finished_at, commit_sha, source)
-     SELECT 'bench:' || i, 'component:default/svc-' || (i % $2), 'production', 'success',
-            (now() AT TIME ZONE 'UTC') - random() * interval '365 days', md5(i::text) || '00000000', 'bench'
-     FROM generate_series(1, $1) AS i`,
-    [DEPLOYMENTS, SERVICES],
-  ),
+await seedDora(
+  sql,
+  Array.from({ length: SERVICES }, (_, i) => `component:default/svc-${i}`),
+  doraSizeFromEnv(),
 );
-await step(`seeded ${(DEPLOYMENTS * CHANGES_PER_DEPLOYMENT).toLocaleString("en")} changes and their links`, async () => {
-  await sql.query(
-    `CREATE TEMP TABLE bench_changes AS
-     SELECT d.id AS deployment_id, d.entity_key, md5(d.id || '-' || c) || '00000000' AS sha,
-            (exp(7 + random() * 8))::int AS lead
-     FROM dora_deployments d CROSS JOIN generate_series(1, $1) AS c`,
-    [CHANGES_PER_DEPLOYMENT],
-  );
-  await sql.query(
-    `INSERT INTO dora_changes (entity_key, sha, committed_at)
-     SELECT b.entity_key, b.sha, d.finished_at - make_interval(secs => b.lead) FROM bench_changes b JOIN dora_deployments d ON d.id = b.deployment_id`,
-  );
-  await sql.query(`INSERT INTO dora_deployment_changes (deployment_id, entity_key, sha, lead_time_seconds) SELECT deployment_id, entity_key, sha, lead FROM bench_changes`);
-});
-await step(`seeded ${INCIDENTS.toLocaleString("en")} incidents`, () =>
-  sql.query(
-    `INSERT INTO dora_incidents (id, entity_key, opened_at, resolved_at, deployment_id, explicit_deployment, source)
-     SELECT 'bench:i' || n, d.entity_key, d.finished_at + interval '1 hour',
-            CASE WHEN random() < 0.9 THEN d.finished_at + interval '1 hour' + make_interval(secs => exp(6 + random() * 8)) END,
-            d.id, true, 'bench'
-     FROM (SELECT id, entity_key, finished_at, row_number() OVER () AS n FROM dora_deployments TABLESAMPLE SYSTEM (10) LIMIT $1) d`,
-    [INCIDENTS],
-  ),
-);
-await step("computed daily rollups", () => recomputeAllRollups(db));
 await step("vacuum analyze", () => sql.query("VACUUM ANALYZE"));
 
 async function measure(name: string, targetMs: number, run: () => Promise<unknown>) {

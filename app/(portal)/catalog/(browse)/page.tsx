@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { PageLink } from "@/components/ui/page-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { requireUser } from "@/lib/auth/session";
-import { countFacets, searchEntities } from "@/lib/catalog/queries";
+import { countFacetsCached, searchEntities } from "@/lib/catalog/queries";
 import { catalogQuerySchema } from "@/lib/catalog/schemas";
 import { canRegister } from "@/lib/catalog/permissions";
 import { catalogHref } from "@/lib/catalog/paths";
@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: "Catalog" };
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const query = catalogQuerySchema.parse(await searchParams);
-  const [page, facets, docsHits] = await Promise.all([searchEntities(query), countFacets(query), query.q ? searchDocs(query.q, { limit: 5 }) : []]);
+  const [page, facets, docsHits] = await Promise.all([searchEntities(query), countFacetsCached(query), query.q ? searchDocs(query.q, { limit: 5 }) : []]);
   const filtered = !!query.q || ["kind", "type", "owner", "lifecycle", "system", "tag"].some((f) => query[f as "kind"].length > 0);
 
   return (

@@ -42,8 +42,12 @@ async function fetchReport(scope: DashboardScope, days: { from: string; to: stri
   return response.json();
 }
 
-const formatDay = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const formatWeek = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en", { day: "numeric", month: "short", timeZone: "UTC" });
+// One formatter each: toLocaleDateString with options builds a new one on every call, which
+// showed as 7 % of a DORA team page's server CPU time in a profile.
+const dayFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const weekFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", timeZone: "UTC" });
+const formatDay = (iso: string) => dayFormat.format(new Date(`${iso}T00:00:00Z`));
+const formatWeek = (iso: string) => weekFormat.format(new Date(`${iso}T00:00:00Z`));
 
 /** The team page of an owner ref key, when it is a group in the default namespace. */
 function teamHref(owner: string): string | null {

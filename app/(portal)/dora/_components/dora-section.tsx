@@ -1,6 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getCurrentUser } from "@/lib/auth/session";
-import { getDoraReport, getTeamComparison, type Scope } from "@/lib/dora/metrics";
+import { getDoraReport, getRecentTeamComparison, type Scope } from "@/lib/dora/metrics";
 import { isFlagEnabled } from "@/lib/flags/evaluate";
 import { DoraDashboard, type TeamService } from "./dora-dashboard";
 import { parseDoraFilters, reportQueryKey, resolveDays, toDateRange, toIsoDay, type DashboardScope } from "./filters";
@@ -39,7 +39,7 @@ export async function DoraSection({
       queryKey: reportQueryKey(scope, days, filters.profile),
       queryFn: () => getDoraReport(metricsScope(scope), range, filters.profile),
     }),
-    scope.kind === "organisation" ? getTeamComparison(range, filters.profile) : Promise.resolve(undefined),
+    scope.kind === "organisation" ? getRecentTeamComparison(range, filters.profile) : Promise.resolve(undefined),
     getCurrentUser().then((user) => isFlagEnabled("pave.dora-benchmark-switcher", user)),
   ]);
 

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { Check } from "lucide-react";
-import { cn } from "@/components/ui/cn";
 import type { FacetCounts } from "@/lib/catalog/queries";
 import type { CatalogQuery, Facet } from "@/lib/catalog/schemas";
 import { refLabel, toggleFacet } from "@/lib/catalog/paths";
@@ -8,6 +7,7 @@ import { refLabel, toggleFacet } from "@/lib/catalog/paths";
 const LABELS: Record<Facet, string> = { kind: "Kind", type: "Type", owner: "Owner", lifecycle: "Lifecycle", system: "System", tag: "Tags" };
 const REF_FACETS: Partial<Record<Facet, string>> = { owner: "group", system: "system" };
 const VISIBLE = 8;
+const formatCount = new Intl.NumberFormat("en").format;
 
 function FacetValues({ facet, values, query }: { facet: Facet; values: FacetCounts[Facet]; query: CatalogQuery }) {
   return (
@@ -21,16 +21,12 @@ function FacetValues({ facet, values, query }: { facet: Facet; values: FacetCoun
               href={toggleFacet(query, facet, value)}
               scroll={false}
               aria-label={`${LABELS[facet]}: ${label} (${count})${active ? ", selected" : ""}`}
-              className={cn(
-                "flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
-                active && "font-medium text-primary",
-              )}
+              className="facet-option"
+              data-active={active || undefined}
             >
-              <span className={cn("flex size-4 shrink-0 items-center justify-center rounded border", active ? "border-primary bg-primary text-primary-foreground" : "border-input")}>
-                {active ? <Check className="size-3" aria-hidden /> : null}
-              </span>
-              <span className="min-w-0 flex-1 truncate">{label}</span>
-              <span className="tabular-nums text-xs text-muted-foreground">{count.toLocaleString("en")}</span>
+              <span className="facet-box">{active ? <Check className="size-3" aria-hidden /> : null}</span>
+              <span className="facet-label">{label}</span>
+              <span className="facet-count">{formatCount(count)}</span>
             </Link>
           </li>
         );
