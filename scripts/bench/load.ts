@@ -173,7 +173,6 @@ async function startServer(port: number): Promise<Server> {
     // Sessions are made above; no sign-in provider is needed.
     PAVE_BUILTIN_IDP: "false",
     // A web process only: no jobs run here, and the database is migrated already.
-    PAVE_WORKER: "off",
     PAVE_PROCESS: "web",
     PAVE_MIGRATE: "false",
     LOG_LEVEL: "warn",
